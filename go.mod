@@ -1,0 +1,3 @@
+module github.com/ekstoken/ekstoken
+
+go 1.26
