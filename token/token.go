@@ -26,6 +26,7 @@ package token
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ekstoken/ekstoken/sigv4"
@@ -118,16 +119,20 @@ func (g *Generator) Append(dst []byte, c sigv4.Credentials, cluster string, ep E
 		return dst, errors.New("token: no signing time")
 	}
 	start := len(dst)
-	hdr := [1]sigv4.Param{{Key: ClusterIDHeader, Value: cluster}}
-	req := sigv4.Request{
+	// The request and options go to the signer by pointer and its
+	// scratch space keeps references into them, so on the stack they
+	// would escape: a pooled call frame keeps Append allocation-free.
+	f := framePool.Get().(*frame)
+	f.hdr[0] = sigv4.Param{Key: ClusterIDHeader, Value: cluster}
+	f.req = sigv4.Request{
 		Method:  "GET",
 		Scheme:  ep.Scheme,
 		Host:    ep.Host,
 		Path:    ep.Path,
 		Query:   stsQuery,
-		Headers: hdr[:],
+		Headers: f.hdr[:],
 	}
-	opts := sigv4.Options{
+	f.opts = sigv4.Options{
 		Service: "sts",
 		Region:  ep.Region,
 		Time:    now,
@@ -135,7 +140,9 @@ func (g *Generator) Append(dst []byte, c sigv4.Credentials, cluster string, ep E
 	}
 	dst = append(dst, Prefix...)
 	urlStart := len(dst)
-	out, err := g.signer.AppendPresignedURL(dst, &req, c, &opts)
+	out, err := g.signer.AppendPresignedURL(dst, &f.req, c, &f.opts)
+	*f = frame{} // drop references to the caller's strings
+	framePool.Put(f)
 	if err != nil {
 		return dst[:start], fmt.Errorf("token: %w", err)
 	}
@@ -148,6 +155,15 @@ func (g *Generator) Append(dst []byte, c sigv4.Credentials, cluster string, ep E
 	dst = appendBase64URLInPlace(dst, urlStart)
 	return dst, nil
 }
+
+// frame is the per-call input of the signer.
+type frame struct {
+	hdr  [1]sigv4.Param
+	req  sigv4.Request
+	opts sigv4.Options
+}
+
+var framePool = sync.Pool{New: func() any { return new(frame) }}
 
 // Get returns a fresh token for cluster, signed at now. Its Expiration is
 // now + Lifetime (14 minutes), or the credentials' expiry when that comes
