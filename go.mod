@@ -2,4 +2,4 @@ module github.com/ekstoken/ekstoken
 
 go 1.26
 
-require gopkg.in/ini.v1 v1.68.0 // indirect
+require gopkg.in/ini.v1 v1.68.0
