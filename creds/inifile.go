@@ -35,9 +35,12 @@ import (
 //     with valueMark, which the reader strips again, so ini.v1 never sees a
 //     value starting with a quote; property names containing quotes or
 //     whitespace are invalid (SEP) and dropped with their continuation lines.
-//     With PreserveSurroundedQuote, "us-west-2" stays "\"us-west-2\"" — the
-//     SEP's and the AWS CLI's rule (aws-sdk-go-v2 strips one pair of quotes;
-//     we do not, see README).
+//   - surrounding quotes: a single-line value wrapped in one pair of "..." or
+//     '...' loses them (aws-sdk-go-v2's legacyStrconv): region = "us-west-2"
+//     is us-west-2. The AWS CLI and the SEP keep the quotes, which no AWS
+//     service accepts — an unusable literal — so we follow Go here (README).
+//     ini.v1 has the same rule (PreserveSurroundedQuote: false) but skips
+//     continuation lines after a quoted value, so cleanValue does it.
 //   - blank lines are dropped: inside a sub-property block ini.v1 would end
 //     the multi-line value at an empty line and read the next indented line
 //     as a new key.
@@ -85,7 +88,7 @@ var iniOptions = ini.LoadOptions{
 	IgnoreContinuation:         true, // no backslash continuations in AWS files
 	IgnoreInlineComment:        true, // done by the pre-pass
 	AllowPythonMultilineValues: true,
-	PreserveSurroundedQuote:    true,
+	PreserveSurroundedQuote:    true, // values reach ini.v1 behind valueMark anyway
 	KeyValueDelimiters:         "=",
 	AllowShadows:               false,
 	ReaderBufferSize:           4096,
@@ -126,7 +129,7 @@ func parseINI(name string, data []byte) ([]iniSection, error) {
 // whose first line is empty (a sub-property block) keeps its leading "\n".
 func cleanValue(v string) string {
 	if strings.IndexByte(v, '\n') < 0 {
-		return strings.TrimPrefix(v, string(valueMark))
+		return unquote(strings.TrimPrefix(v, string(valueMark)))
 	}
 	lines := strings.Split(v, "\n")
 	var b strings.Builder
@@ -144,6 +147,14 @@ func cleanValue(v string) string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// unquote removes one pair of surrounding double or single quotes.
+func unquote(v string) string {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1]
+	}
+	return v
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' }

@@ -111,7 +111,10 @@ func TestProfileFileChoices(t *testing.T) {
 		name, config, credentials string
 		profile, key, want        string
 	}{
-		{"quotes kept (SEP, CLI; not Go)", "[default]\nregion = \"us-west-2\"", "", "default", "region", `"us-west-2"`},
+		{"quotes stripped (Go; CLI and SEP keep them)", "[default]\nregion = \"us-west-2\"", "", "default", "region", "us-west-2"},
+		{"single quotes stripped", "[default]\nregion = 'us-west-2' # c", "", "default", "region", "us-west-2"},
+		{"one pair only", "[default]\nx = \"\"a\"\"", "", "default", "x", `"a"`},
+		{"unbalanced kept", "[default]\nx = \"a", "", "default", "x", `"a`},
 		{"inline comment needs whitespace", "[default]\na = v#x\nb = v #x\nc = v\t;x\nd = # all comment", "", "default", "a", "v#x"},
 		{"inline comment cut", "[default]\nb = v #x", "", "default", "b", "v"},
 		{"inline comment tab", "[default]\nc = v\t;x", "", "default", "c", "v"},
