@@ -391,18 +391,23 @@ func (pc *planner) sso(pl *Plan, p *Profile) error {
 		SSOAccountID: p.Value("sso_account_id"),
 		SSORoleName:  p.Value("sso_role_name"),
 	}
+	switch {
+	case s.SSORoleName != "" && s.SSOAccountID == "":
+		return fmt.Errorf("profile %q: sso_role_name is set, so sso_account_id must be set too", p.Name)
+	case s.SSOAccountID != "" && s.SSORoleName == "":
+		return fmt.Errorf("profile %q: sso_account_id is set, so sso_role_name must be set too", p.Name)
+	}
 	if s.SSOSession != "" {
 		sess := pc.ps.SSOSession(s.SSOSession)
 		if sess == nil {
 			return fmt.Errorf("sso-session %q (referenced by profile %q) was not found", s.SSOSession, p.Name)
 		}
 		for key, dst := range map[string]*string{"sso_start_url": &s.SSOStartURL, "sso_region": &s.SSORegion} {
-			v, ok := sess[key]
-			if !ok {
-				continue
-			}
+			v := sess[key]
 			if *dst != "" && *dst != v {
-				return fmt.Errorf("profile %q: %s differs from the one in [sso-session %s]", p.Name, key, s.SSOSession)
+				// SEP, aws-sdk-go-v2: with sso_session, these belong in the
+				// [sso-session] section; a profile copy must match it.
+				return fmt.Errorf("profile %q: %s must be set in [sso-session %s] (and match it if repeated in the profile)", p.Name, key, s.SSOSession)
 			}
 			*dst = v
 		}
