@@ -232,13 +232,17 @@ func canonicalINI(name string, data []byte) ([]byte, error) {
 		if !inSection {
 			return nil, perr(lineNo, "expected a profile definition before the first property")
 		}
-		if isSpace(line[0]) {
-			return nil, perr(lineNo, "expected a property definition, found a continuation line")
-		}
 		sep := bytes.IndexAny(trimmed, "=:")
 		if sep < 0 {
+			if isSpace(line[0]) {
+				return nil, perr(lineNo, "expected a property definition, found a continuation line")
+			}
 			return nil, perr(lineNo, "expected an '=' sign defining a property")
 		}
+		// An indented "key = value" with no property open (right after a
+		// section header) is a property: the AWS CLI (configparser) and
+		// aws-sdk-go-v2 read it so; the SEP has only the "continuation
+		// without '='" error case, which stays an error above.
 		key := bytes.TrimRight(trimmed[:sep], " \t\r\f\v")
 		if len(key) == 0 {
 			return nil, perr(lineNo, "property did not have a name")
