@@ -61,7 +61,7 @@ func firstEnv(get func(string) string, names ...string) (string, string) {
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", truncate(s, 40))
+		return time.Time{}, fmt.Errorf("the value (%d bytes) is not an RFC 3339 time", len(s))
 	}
 	return t, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"strings"
@@ -52,22 +53,30 @@ func runProcess(ctx context.Context, e *env, profile, command string) (sigv4.Cre
 	err = cmd.Run()
 	switch {
 	case out.overflow:
-		return fail("%s printed more than %d bytes", argv[0], MaxProcessOutput)
+		return fail("the command printed more than %d bytes", MaxProcessOutput)
 	case ctx.Err() == context.DeadlineExceeded:
-		return fail("%s did not finish within %s", argv[0], e.procTO)
+		return fail("the command did not finish within %s", e.procTO)
 	case err != nil:
+		// Errors quote neither the command line nor the output.
 		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return fail("%s failed: %s (its stderr is above)", argv[0], ee.ProcessState)
+		var pe *fs.PathError
+		var xe *exec.Error
+		switch {
+		case errors.As(err, &ee):
+			return fail("the command failed: %s (its stderr is above)", ee.ProcessState)
+		case errors.As(err, &xe):
+			return fail("cannot run the command: %v", xe.Err)
+		case errors.As(err, &pe):
+			return fail("cannot run the command: %v", pe.Err)
 		}
-		return fail("%v", err)
+		return fail("cannot run the command")
 	}
-	c, err := ParseProcessOutput(out.Bytes())
+	c, err := ParseProcessOutput(out.buf.Bytes())
 	if err != nil {
 		return fail("%v", err)
 	}
 	if c.Expired(e.now()) {
-		return fail("%s returned credentials (access key %s) that expired at %s", argv[0], c.AccessKeyID, c.Expires.UTC().Format(time.RFC3339))
+		return fail("the command returned credentials (access key %s) that expired at %s", c.AccessKeyID, c.Expires.UTC().Format(time.RFC3339))
 	}
 	return c, nil
 }
@@ -77,18 +86,20 @@ func runProcess(ctx context.Context, e *env, profile, command string) (sigv4.Cre
 // custom Env changes what this package reads, not what the helper sees.
 func processEnv(e *env) []string { return nil }
 
+// cappedBuffer is an io.Writer only (no ReadFrom, so io.Copy goes through
+// Write and the cap holds).
 type cappedBuffer struct {
-	bytes.Buffer
+	buf      bytes.Buffer
 	max      int
 	overflow bool
 }
 
 func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > b.max {
+	if b.buf.Len()+len(p) > b.max {
 		b.overflow = true
 		return 0, errors.New("output too large")
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
 
 // ParseProcessOutput parses credential_process output:
