@@ -117,6 +117,8 @@ type NetCall struct {
 	Region   string              // region of the selected profile ("" if none)
 	STS      STSSettings         // endpoint settings of the selected profile
 	Profiles *Profiles           // the parsed files (nil for atmos / environment-only)
+	NoCache  bool                // Request.NoCache
+	CacheDir string              // Request.CacheDir
 }
 
 // describe names the step for errors: profile and source, never a secret.

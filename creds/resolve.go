@@ -32,6 +32,11 @@ type Request struct {
 	// GOOS selects the home-directory rules ("windows" or anything else);
 	// "" means runtime.GOOS. For tests.
 	GOOS string
+	// NoCache (--no-cache) bypasses ekstoken's credentials cache: network
+	// credentials are fetched and not stored. CacheDir overrides its
+	// location ("" = $XDG_CACHE_HOME/ekstoken or ~/.cache/ekstoken).
+	NoCache  bool
+	CacheDir string
 }
 
 // Resolved is the outcome: credentials and where they came from.
@@ -60,10 +65,11 @@ type env struct {
 	stderr io.Writer
 	goos   string
 	procTO time.Duration
+	req    *Request
 }
 
 func (r *Request) env() *env {
-	e := &env{get: r.Env, now: r.Now, stderr: r.Stderr, goos: r.GOOS, procTO: r.ProcessTimeout}
+	e := &env{get: r.Env, now: r.Now, stderr: r.Stderr, goos: r.GOOS, procTO: r.ProcessTimeout, req: r}
 	if e.get == nil {
 		e.get = os.Getenv
 	}
