@@ -27,7 +27,7 @@ var fakeBase = sigv4.Credentials{AccessKeyID: "AKIAFAKE", SecretAccessKey: "FAKE
 // authRE is the shape of a SigV4 Authorization header for STS (the header
 // suite's "AWS4-HMAC-SHA256 Credential=…/date/region/service/aws4_request,
 // SignedHeaders=…, Signature=…").
-var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([A-Z0-9]+)/(\d{8})/([a-z0-9-]+)/sts/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$`)
+var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([^/ ]+)/(\d{8})/([a-z0-9-]+)/sts/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$`)
 
 // verifySTSSignature checks r's Authorization: well-formed, consistent with
 // X-Amz-Date, signing host, x-amz-date and the body's content type, and equal
