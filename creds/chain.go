@@ -199,20 +199,26 @@ func orNone(s string) string {
 	return s
 }
 
-// loadFiles reads the shared files (each at most once per Resolve: callers
-// pass the union of what they need; the one re-read, on the environment
-// path for a profile missing from the config file, reads only the
-// credentials file, which was not read before).
+// loadFiles reads and parses the shared files; env.read reads each file at
+// most once per Resolve.
 func loadFiles(e *env, config, credentials bool) (*Profiles, error) {
 	loc := FileLocations(e.get, e.goos)
+	var cfg, cred []byte
 	cp, crp := "", ""
+	var err error
 	if config {
 		cp = loc.Config
+		if cfg, err = e.read(cp); err != nil {
+			return nil, err
+		}
 	}
 	if credentials {
 		crp = loc.Credentials
+		if cred, err = e.read(crp); err != nil {
+			return nil, err
+		}
 	}
-	return LoadProfiles(cp, crp)
+	return ParseProfiles(cp, cfg, crp, cred)
 }
 
 // planner plans the profile part of the chain (step 2).

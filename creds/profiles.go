@@ -162,11 +162,14 @@ func LoadProfiles(configPath, credentialsPath string) (*Profiles, error) {
 	return ParseProfiles(configPath, cfg, credentialsPath, cred)
 }
 
+// readFile is os.ReadFile; tests count calls through it.
+var readFile = os.ReadFile
+
 func readOptional(path string) ([]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if err != nil && (os.IsNotExist(err) || isDirErr(path)) {
 		return nil, nil
 	}
