@@ -16,6 +16,12 @@ func FuzzParseProfiles(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// Every chunk the scanner accepts, ini.v1 parses (Profile relies on it).
+		for _, f := range [][]byte{cfg, cred} {
+			if _, err := parseINI("f", f); err != nil {
+				t.Fatalf("scanner accepted what ini.v1 rejects: %v", err)
+			}
+		}
 		ps2, err := ParseProfiles("config", cfg, "credentials", cred)
 		if err != nil {
 			t.Fatal("second parse failed")
