@@ -41,10 +41,11 @@ import (
 //  5. EC2 instance metadata, unless AWS_EC2_METADATA_DISABLED=true.
 //
 // A selected named profile that exists in neither file is an error; a
-// missing "default" is not. Static keys need both the key id and the secret:
-// one without the other is an error naming the missing key (the CLI raises
-// PartialCredentialsError for a key id without secret and ignores a lone
-// secret; we report both).
+// missing "default" is not. Static keys are there when the key id is: a key
+// id without its secret is an error naming the missing key (the CLI's
+// PartialCredentialsError); a lone secret is ignored (CLI, aws-sdk-go-v2). An
+// empty value is unset everywhere (aws-sdk-go-v2; the CLI treats an empty
+// AWS_PROFILE as the profile named "").
 //
 // Differences from aws-sdk-go-v2, where the CLI v2 is followed: the
 // environment's web identity does not beat a profile's role_arn; a profile's
@@ -369,14 +370,13 @@ func (pc *planner) providers(pl *Plan, p *Profile, allowEnv bool) (bool, error) 
 
 // staticKeys plans static keys from one file's section of p.
 func staticKeys(pl *Plan, p *Profile, props map[string]string, file string) (bool, error) {
-	id, hasID := props["aws_access_key_id"]
-	secret, hasSecret := props["aws_secret_access_key"]
-	if !hasID && !hasSecret {
-		return false, nil
-	}
+	id := props["aws_access_key_id"]
+	secret := props["aws_secret_access_key"]
 	switch {
 	case id == "":
-		return false, fmt.Errorf("profile %q in %s: aws_secret_access_key is set but aws_access_key_id is missing", p.Name, file)
+		// Like the AWS CLI (and aws-sdk-go-v2): keys count only with a key
+		// id; a lone secret is not a source.
+		return false, nil
 	case secret == "":
 		return false, fmt.Errorf("profile %q in %s: aws_access_key_id %s has no aws_secret_access_key", p.Name, file, id)
 	}
