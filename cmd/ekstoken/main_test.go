@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,8 +57,18 @@ type result struct {
 
 func runWith(t testing.TB, args []string, env map[string]string, stdin string) result {
 	t.Helper()
+	return runAt(cliTime, args, env, stdin)
+}
+
+// nowMu serializes tests that pin the clock.
+var nowMu sync.Mutex
+
+// runAt runs the command with the clock pinned to at.
+func runAt(at time.Time, args []string, env map[string]string, stdin string) result {
+	nowMu.Lock()
+	defer nowMu.Unlock()
 	old := now
-	now = func() time.Time { return cliTime }
+	now = func() time.Time { return at }
 	defer func() { now = old }()
 	var out, errb bytes.Buffer
 	getenv := func(k string) string { return env[k] }
