@@ -144,15 +144,20 @@ func plan(e *env, r *Request) (*state, error) {
 		return nil, profileNotFound(name, ps)
 	}
 	st := newState(e, ps, name)
+	pc := &planner{e: e, ps: ps, allowEnv: !explicit}
+	var ok bool
 	if p != nil {
-		pc := &planner{e: e, ps: ps, allowEnv: !explicit}
-		ok, err := pc.top(st.plan, p)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return st, nil
-		}
+		ok, err = pc.top(st.plan, p)
+	} else {
+		// No [default] profile: only the environment's web identity
+		// settings can apply (IRSA in a pod without any config file).
+		ok, err = pc.providers(st.plan, &Profile{Name: name}, pc.allowEnv)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return st, nil
 	}
 	// 3. atmos auto-selection.
 	if !explicit && !envProfile && ps.Profile("default") == nil {
