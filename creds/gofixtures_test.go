@@ -1,6 +1,7 @@
 package creds
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,5 +87,40 @@ func TestGoSharedConfigFixtures(t *testing.T) {
 	}
 	if !strings.Contains(ps.Profile("default").Value("s3"), "unsupported_key=123") {
 		t.Errorf("default s3: %q", ps.Profile("default").Value("s3"))
+	}
+}
+
+// TestGoProcCredsFixtures: aws-sdk-go-v2 proc_creds_{config,credentials}.ini
+// run `cat ./testdata/...` relative to the config directory.
+func TestGoProcCredsFixtures(t *testing.T) {
+	dir, _ := filepath.Abs(filepath.Join(awsTestdata, "aws-sdk-go-v2/config"))
+	t.Chdir(dir)
+	for _, tc := range []struct {
+		file, profile, want string
+	}{
+		{"config", "", "error"}, // expired
+		{"config", "not_expire", "accessKey"},
+		// Static keys and credential_process in the config file: the AWS
+		// CLI v2 runs the process first (Go takes the keys). CLI followed.
+		{"config", "not_alone", "veryBadAccessKeyID"},
+		{"credentials", "", "error"},
+		{"credentials", "not_expire", "accessKey"},
+		// In the credentials file, keys come before credential_process.
+		{"credentials", "not_alone", "notFromCredProcAccess"},
+	} {
+		env := map[string]string{"HOME": t.TempDir(), "AWS_EC2_METADATA_DISABLED": "true"}
+		if tc.file == "config" {
+			env["AWS_CONFIG_FILE"] = filepath.Join(dir, "testdata/proc_creds_config.ini")
+		} else {
+			env["AWS_SHARED_CREDENTIALS_FILE"] = filepath.Join(dir, "testdata/proc_creds_credentials.ini")
+		}
+		res, err := Resolve(context.Background(), Request{Env: func(k string) string { return env[k] }, Profile: tc.profile})
+		got := "error"
+		if err == nil {
+			got = res.Credentials.AccessKeyID
+		}
+		if got != tc.want {
+			t.Errorf("%s %q: got %q want %q (%v)", tc.file, tc.profile, got, tc.want, err)
+		}
 	}
 }
