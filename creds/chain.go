@@ -41,10 +41,11 @@ import (
 //  5. EC2 instance metadata, unless AWS_EC2_METADATA_DISABLED=true.
 //
 // A selected named profile that exists in neither file is an error; a
-// missing "default" is not. Static keys need both the key id and the secret:
-// one without the other is an error naming the missing key (the CLI raises
-// PartialCredentialsError for a key id without secret and ignores a lone
-// secret; we report both).
+// missing "default" is not. Static keys are there when the key id is: a key
+// id without its secret is an error naming the missing key (the CLI's
+// PartialCredentialsError); a lone secret is ignored (CLI, aws-sdk-go-v2). An
+// empty value is unset everywhere (aws-sdk-go-v2; the CLI treats an empty
+// AWS_PROFILE as the profile named "").
 //
 // Differences from aws-sdk-go-v2, where the CLI v2 is followed: the
 // environment's web identity does not beat a profile's role_arn; a profile's
@@ -143,15 +144,20 @@ func plan(e *env, r *Request) (*state, error) {
 		return nil, profileNotFound(name, ps)
 	}
 	st := newState(e, ps, name)
+	pc := &planner{e: e, ps: ps, allowEnv: !explicit}
+	var ok bool
 	if p != nil {
-		pc := &planner{e: e, ps: ps, allowEnv: !explicit}
-		ok, err := pc.top(st.plan, p)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return st, nil
-		}
+		ok, err = pc.top(st.plan, p)
+	} else {
+		// No [default] profile: only the environment's web identity
+		// settings can apply (IRSA in a pod without any config file).
+		ok, err = pc.providers(st.plan, &Profile{Name: name}, pc.allowEnv)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return st, nil
 	}
 	// 3. atmos auto-selection.
 	if !explicit && !envProfile && ps.Profile("default") == nil {
@@ -199,20 +205,26 @@ func orNone(s string) string {
 	return s
 }
 
-// loadFiles reads the shared files (each at most once per Resolve: callers
-// pass the union of what they need; the one re-read, on the environment
-// path for a profile missing from the config file, reads only the
-// credentials file, which was not read before).
+// loadFiles reads and parses the shared files; env.read reads each file at
+// most once per Resolve.
 func loadFiles(e *env, config, credentials bool) (*Profiles, error) {
 	loc := FileLocations(e.get, e.goos)
+	var cfg, cred []byte
 	cp, crp := "", ""
+	var err error
 	if config {
 		cp = loc.Config
+		if cfg, err = e.read(cp); err != nil {
+			return nil, err
+		}
 	}
 	if credentials {
 		crp = loc.Credentials
+		if cred, err = e.read(crp); err != nil {
+			return nil, err
+		}
 	}
-	return LoadProfiles(cp, crp)
+	return ParseProfiles(cp, cfg, crp, cred)
 }
 
 // planner plans the profile part of the chain (step 2).
@@ -363,14 +375,13 @@ func (pc *planner) providers(pl *Plan, p *Profile, allowEnv bool) (bool, error) 
 
 // staticKeys plans static keys from one file's section of p.
 func staticKeys(pl *Plan, p *Profile, props map[string]string, file string) (bool, error) {
-	id, hasID := props["aws_access_key_id"]
-	secret, hasSecret := props["aws_secret_access_key"]
-	if !hasID && !hasSecret {
-		return false, nil
-	}
+	id := props["aws_access_key_id"]
+	secret := props["aws_secret_access_key"]
 	switch {
 	case id == "":
-		return false, fmt.Errorf("profile %q in %s: aws_secret_access_key is set but aws_access_key_id is missing", p.Name, file)
+		// Like the AWS CLI (and aws-sdk-go-v2): keys count only with a key
+		// id; a lone secret is not a source.
+		return false, nil
 	case secret == "":
 		return false, fmt.Errorf("profile %q in %s: aws_access_key_id %s has no aws_secret_access_key", p.Name, file, id)
 	}

@@ -21,16 +21,18 @@ import (
 // AWS_SECRET_KEY aliases; we accept them as aws-sdk-go-v2 does, after the
 // standard names.
 //
-// Not configured: no key id and no secret. Broken: one without the other
-// (the error names the missing variable), or an unparsable expiration.
+// Not configured: no key id (a secret alone is ignored, as by the AWS CLI
+// and aws-sdk-go-v2). Broken: a key id without a secret (the error names the
+// missing variable, like the CLI's PartialCredentialsError), or an
+// unparsable expiration.
 func envCredentials(e *env) (sigv4.Credentials, bool, error) {
 	id, idName := firstEnv(e.get, "AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY")
 	secret, _ := firstEnv(e.get, "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY")
 	switch {
-	case id == "" && secret == "":
-		return sigv4.Credentials{}, false, nil
 	case id == "":
-		return sigv4.Credentials{}, false, fmt.Errorf("AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not")
+		// A lone secret is not configured: the AWS CLI and aws-sdk-go-v2
+		// both look at the key id only, and go on to the profile.
+		return sigv4.Credentials{}, false, nil
 	case secret == "":
 		return sigv4.Credentials{}, false, fmt.Errorf("%s is set (access key %s) but AWS_SECRET_ACCESS_KEY is not", idName, id)
 	}

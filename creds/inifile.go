@@ -68,6 +68,16 @@ type iniSection struct {
 	Props map[string]string
 }
 
+// iniChunk is one occurrence of a section in a file: its canonical name and
+// its properties as canonical lines (no header). A file is scanned into
+// chunks once; only the chunks a resolution needs are parsed by ini.v1
+// (Profiles parses lazily), which keeps a 200-profile file cheap.
+type iniChunk struct {
+	section string
+	raw     []byte // the lines after the header, up to the next header
+	line    int    // line number of the header
+}
+
 // ParseError is a syntax error in a profile file. It quotes no value: only
 // the file, the line number and what was expected.
 type ParseError struct {
@@ -87,41 +97,71 @@ var iniOptions = ini.LoadOptions{
 	InsensitiveKeys:            true,
 	IgnoreContinuation:         true, // no backslash continuations in AWS files
 	IgnoreInlineComment:        true, // done by the pre-pass
-	AllowPythonMultilineValues: true,
+	AllowPythonMultilineValues: true, // switched off for bodies without continuation lines
 	PreserveSurroundedQuote:    true, // values reach ini.v1 behind valueMark anyway
 	KeyValueDelimiters:         "=",
 	AllowShadows:               false,
-	ReaderBufferSize:           4096,
 }
 
-// parseINI parses one profile file. name is used in errors only.
+// parseINI parses a whole profile file into its sections, duplicate
+// sections merged, in order of first appearance.
 func parseINI(name string, data []byte) ([]iniSection, error) {
-	canon, err := canonicalINI(name, data)
+	chunks, err := scanINI(name, data)
 	if err != nil {
 		return nil, err
 	}
-	if len(canon) == 0 {
-		return nil, nil
-	}
-	f, err := ini.LoadSources(iniOptions, canon)
-	if err != nil {
-		// The pre-pass accepts only lines ini.v1 parses; reaching this is a bug.
-		return nil, &ParseError{File: name, Msg: "unreadable INI: " + err.Error()}
-	}
-	secs := f.Sections()
-	out := make([]iniSection, 0, len(secs))
-	for _, s := range secs {
-		keys := s.Keys()
-		if s.Name() == ini.DefaultSection && len(keys) == 0 {
-			continue // ini.v1's implicit section; "[DEFAULT]" with keys is kept
+	var order []string
+	bodies := map[string][]iniChunk{}
+	for _, c := range chunks {
+		if _, ok := bodies[c.section]; !ok {
+			order = append(order, c.section)
 		}
-		props := make(map[string]string, len(keys))
-		for _, k := range keys {
-			props[k.Name()] = cleanValue(k.Value())
+		bodies[c.section] = append(bodies[c.section], c)
+	}
+	out := make([]iniSection, 0, len(order))
+	for _, n := range order {
+		props, err := parseBodies(name, bodies[n])
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, iniSection{Name: s.Name(), Props: props})
+		out = append(out, iniSection{Name: n, Props: props})
 	}
 	return out, nil
+}
+
+// parseBodies parses the chunks of one section (all its occurrences, in
+// file order: later keys win) with ini.v1.
+func parseBodies(name string, chunks []iniChunk) (map[string]string, error) {
+	src := make([]byte, 0, 64)
+	src = append(src, "[s]\n"...)
+	for _, c := range chunks {
+		body, err := lexINI(name, c.raw, c.line, true, true, nil)
+		if err != nil {
+			return nil, err // cannot happen: scanINI lexed the same lines
+		}
+		src = append(src, body...)
+	}
+	if len(src) == 4 {
+		return map[string]string{}, nil
+	}
+	cont := bytes.Contains(src, []byte("\n "))
+	opts := iniOptions
+	opts.AllowPythonMultilineValues = cont
+	f, err := ini.LoadSources(opts, src)
+	if err != nil {
+		// scanINI emits only lines ini.v1 parses (FuzzParseProfiles checks it).
+		return nil, &ParseError{File: name, Msg: "unreadable INI: " + err.Error()}
+	}
+	sec, err := f.GetSection("s")
+	if err != nil {
+		return map[string]string{}, nil
+	}
+	keys := sec.Keys()
+	props := make(map[string]string, len(keys))
+	for _, k := range keys {
+		props[k.Name()] = cleanValue(k.Value())
+	}
+	return props, nil
 }
 
 // cleanValue undoes valueMark and trims continuation lines: each line is
@@ -159,11 +199,35 @@ func unquote(v string) string {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' }
 
-// canonicalINI is the pre-pass described at the top of the file.
-func canonicalINI(name string, data []byte) ([]byte, error) {
-	out := make([]byte, 0, len(data)+len(data)/16)
+// scanINI is the pre-pass described at the top of the file: it checks the
+// whole file and cuts it into chunks, one per section occurrence. The
+// canonical lines of a chunk are produced only when it is parsed.
+func scanINI(name string, data []byte) ([]iniChunk, error) {
+	chunks := make([]iniChunk, 0, bytes.Count(data, []byte("\n["))+1)
+	prevStart := 0
+	_, err := lexINI(name, data, 0, false, false, func(sec string, headerStart, bodyStart, line int) {
+		if n := len(chunks); n > 0 {
+			chunks[n-1].raw = data[prevStart:headerStart]
+		}
+		prevStart = bodyStart
+		chunks = append(chunks, iniChunk{section: sec, raw: data[bodyStart:], line: line})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return chunks, nil
+}
+
+// lexINI runs the line rules over data. With emit it returns the canonical
+// lines; onSection (may be nil) is told of each section header: its
+// canonical name, the offsets in data of its line and of the line after it,
+// and its line number. Chunk bodies are lexed again with inSection set and emit on.
+func lexINI(name string, data []byte, lineNo int, inSection, emit bool, onSection func(sec string, headerStart, bodyStart, line int)) ([]byte, error) {
+	var out []byte
+	if emit {
+		out = make([]byte, 0, len(data)+8)
+	}
 	var (
-		inSection bool
 		// inProperty: a property is open and may take continuation lines.
 		inProperty bool
 		// subProps: the open property had an empty value, so its
@@ -174,16 +238,17 @@ func canonicalINI(name string, data []byte) ([]byte, error) {
 		dropping bool
 	)
 	perr := func(line int, msg string) error { return &ParseError{File: name, Line: line, Msg: msg} }
-	lineNo := 0
-	for len(data) > 0 {
+	pos := 0
+	for pos < len(data) {
 		lineNo++
+		lineStart := pos
 		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
+		if i := bytes.IndexByte(data[pos:], '\n'); i >= 0 {
+			line, pos = data[pos:pos+i], pos+i+1
 		} else {
-			line, data = data, nil
+			line, pos = data[pos:], len(data)
 		}
-		trimmed := bytes.TrimFunc(line, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })
+		trimmed := trimSpace(line)
 		if len(trimmed) == 0 {
 			continue // blank line
 		}
@@ -199,11 +264,11 @@ func canonicalINI(name string, data []byte) ([]byte, error) {
 				if eq < 0 {
 					return nil, perr(lineNo, "expected an '=' sign defining a sub-property")
 				}
-				if len(bytes.TrimRight(trimmed[:eq], " \t")) == 0 {
+				if len(trimSpace(trimmed[:eq])) == 0 {
 					return nil, perr(lineNo, "sub-property did not have a name")
 				}
 			}
-			if !dropping {
+			if emit && !dropping {
 				out = append(out, ' ')
 				out = append(out, trimmed...)
 				out = append(out, '\n')
@@ -216,23 +281,29 @@ func canonicalINI(name string, data []byte) ([]byte, error) {
 				return nil, perr(lineNo, "section definition must end with ']'")
 			}
 			// Text after ']' is a comment ("[profile foo] # c", "[x];c").
-			if rest := bytes.TrimLeft(trimmed[end+1:], " \t"); len(rest) > 0 && rest[0] != '#' && rest[0] != ';' {
+			if rest := trimSpace(trimmed[end+1:]); len(rest) > 0 && rest[0] != '#' && rest[0] != ';' {
 				return nil, perr(lineNo, "expected a comment or end of line after ']'")
 			}
-			sec := canonicalSectionName(string(trimmed[1:end]))
-			if strings.ContainsAny(sec, "[]\x00") {
-				return nil, perr(lineNo, "invalid section name")
+			if onSection != nil {
+				sec := canonicalSectionName(trimmed[1:end])
+				if strings.ContainsAny(sec, "[]\x00") {
+					return nil, perr(lineNo, "invalid section name")
+				}
+				onSection(sec, lineStart, pos, lineNo)
 			}
-			out = append(out, '[')
-			out = append(out, sec...)
-			out = append(out, "]\n"...)
 			inSection, inProperty, subProps, dropping = true, false, false, false
 			continue
 		}
 		if !inSection {
 			return nil, perr(lineNo, "expected a profile definition before the first property")
 		}
-		sep := bytes.IndexAny(trimmed, "=:")
+		sep := -1
+		for i, c := range trimmed {
+			if c == '=' || c == ':' {
+				sep = i
+				break
+			}
+		}
 		if sep < 0 {
 			if isSpace(line[0]) {
 				return nil, perr(lineNo, "expected a property definition, found a continuation line")
@@ -243,16 +314,16 @@ func canonicalINI(name string, data []byte) ([]byte, error) {
 		// section header) is a property: the AWS CLI (configparser) and
 		// aws-sdk-go-v2 read it so; the SEP has only the "continuation
 		// without '='" error case, which stays an error above.
-		key := bytes.TrimRight(trimmed[:sep], " \t\r\f\v")
+		key := trimSpace(trimmed[:sep])
 		if len(key) == 0 {
 			return nil, perr(lineNo, "property did not have a name")
 		}
 		raw := trimmed[sep+1:]
-		value := bytes.TrimLeft(raw, " \t\r\f\v")
-		value = stripInlineComment(value, len(value) < len(raw))
+		value := trimSpace(raw)
+		value = stripInlineComment(value, len(raw) > 0 && isSpace(raw[0]))
 		inProperty, subProps = true, len(value) == 0
 		dropping = !validPropertyName(key)
-		if dropping {
+		if dropping || !emit {
 			continue
 		}
 		out = append(out, key...)
@@ -264,6 +335,18 @@ func canonicalINI(name string, data []byte) ([]byte, error) {
 		out = append(out, '\n')
 	}
 	return out, nil
+}
+
+// trimSpace trims ASCII whitespace (isSpace) from both ends.
+func trimSpace(b []byte) []byte {
+	i, j := 0, len(b)
+	for i < j && isSpace(b[i]) {
+		i++
+	}
+	for j > i && isSpace(b[j-1]) {
+		j--
+	}
+	return b[i:j]
 }
 
 // stripInlineComment cuts a value at the first '#' or ';' that follows
@@ -278,7 +361,7 @@ func stripInlineComment(v []byte, spaceBefore bool) []byte {
 	if spaceBefore && len(v) > 0 && (v[0] == '#' || v[0] == ';') {
 		return nil // "key = # comment": the whole value is a comment
 	}
-	return bytes.TrimRight(v, " \t\r\f\v")
+	return trimSpace(v)
 }
 
 // validPropertyName rejects names the SEP calls invalid (whitespace) and
@@ -294,12 +377,15 @@ func validPropertyName(k []byte) bool {
 
 // canonicalSectionName trims a section name and writes a known prefix
 // followed by whitespace ("profile \tfoo ") as "profile foo".
-func canonicalSectionName(s string) string {
-	s = strings.TrimSpace(s)
+func canonicalSectionName(b []byte) string {
+	b = trimSpace(b)
 	for _, p := range [...]string{"profile", "sso-session", "services"} {
-		if len(s) > len(p) && strings.HasPrefix(s, p) && (s[len(p)] == ' ' || s[len(p)] == '\t') {
-			return p + " " + strings.TrimSpace(s[len(p):])
+		if len(b) > len(p) && string(b[:len(p)]) == p && (b[len(p)] == ' ' || b[len(p)] == '\t') {
+			rest := trimSpace(b[len(p):])
+			buf := make([]byte, 0, len(p)+1+len(rest))
+			buf = append(append(append(buf, p...), ' '), rest...)
+			return string(buf)
 		}
 	}
-	return s
+	return string(b)
 }

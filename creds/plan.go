@@ -162,7 +162,10 @@ func (s *Source) describe() string {
 	default:
 		b.WriteString(s.Kind.String())
 	}
-	if s.Profile != "" {
+	switch {
+	case s.Kind == SourceAtmos:
+		fmt.Fprintf(&b, " of identity %q", s.Profile)
+	case s.Profile != "":
 		fmt.Fprintf(&b, " of profile %q", s.Profile)
 	}
 	if s.File != "" {

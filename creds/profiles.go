@@ -1,14 +1,16 @@
 package creds
 
 import (
+	"bytes"
 	"os"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Profiles is the parsed pair of shared files: the profiles of the config
 // file and the credentials file merged, the [sso-session] sections and the
-// [services] sections. It is immutable after loading and safe to share.
+// [services] sections. It is safe for concurrent use.
 //
 // Section rules (SEP profile-parser-tests.json, aws-sdk-go-v2):
 //   - config file: "[profile NAME]" and "[default]" are profiles;
@@ -31,9 +33,19 @@ import (
 type Profiles struct {
 	ConfigFile, CredentialsFile string // paths as read ("" when not read)
 
+	// The files are scanned (checked and cut into sections) when loaded;
+	// a profile's sections are parsed on first use. mu guards the caches.
+	mu          sync.Mutex
+	src         map[string]*profileSrc
+	ssoSrc      map[string][]iniChunk
+	svcSrc      map[string][]iniChunk
 	profiles    map[string]*Profile
 	ssoSessions map[string]map[string]string
-	services    map[string]map[string]string // [services NAME] raw properties
+	services    map[string]map[string]string
+}
+
+type profileSrc struct {
+	config, credentials []iniChunk // section occurrences in file order
 }
 
 // Profile is one named profile.
@@ -105,13 +117,39 @@ func (ps *Profiles) Profile(name string) *Profile {
 	if ps == nil {
 		return nil
 	}
-	return ps.profiles[name]
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if p, ok := ps.profiles[name]; ok {
+		return p
+	}
+	src := ps.src[name]
+	if src == nil {
+		return nil
+	}
+	p := &Profile{Name: name}
+	// scanINI accepted these bodies, so ini.v1 parses them (see parseBodies).
+	if len(src.config) > 0 {
+		p.Config, _ = parseBodies(ps.ConfigFile, src.config)
+	}
+	if len(src.credentials) > 0 {
+		p.Credentials, _ = parseBodies(ps.CredentialsFile, src.credentials)
+	}
+	if ps.profiles == nil {
+		ps.profiles = map[string]*Profile{}
+	}
+	ps.profiles[name] = p
+	return p
 }
 
 // Names returns the profile names, sorted.
-func (ps *Profiles) Names() []string {
-	names := make([]string, 0, len(ps.profiles))
-	for n := range ps.profiles {
+func (ps *Profiles) Names() []string { return sortedNames(ps.src) }
+
+// SSOSessionNames returns the [sso-session] names, sorted.
+func (ps *Profiles) SSOSessionNames() []string { return sortedNames(ps.ssoSrc) }
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -123,7 +161,7 @@ func (ps *Profiles) SSOSession(name string) map[string]string {
 	if ps == nil {
 		return nil
 	}
-	return ps.ssoSessions[name]
+	return ps.section(&ps.ssoSessions, ps.ssoSrc, name)
 }
 
 // Services returns the properties of [services NAME] (sub-property blocks
@@ -132,13 +170,33 @@ func (ps *Profiles) Services(name string) map[string]string {
 	if ps == nil {
 		return nil
 	}
-	return ps.services[name]
+	return ps.section(&ps.services, ps.svcSrc, name)
+}
+
+func (ps *Profiles) section(cache *map[string]map[string]string, src map[string][]iniChunk, name string) map[string]string {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if m, ok := (*cache)[name]; ok {
+		return m
+	}
+	bodies, ok := src[name]
+	if !ok {
+		return nil
+	}
+	m, _ := parseBodies(ps.ConfigFile, bodies)
+	if *cache == nil {
+		*cache = map[string]map[string]string{}
+	}
+	(*cache)[name] = m
+	return m
 }
 
 // ParseProfiles parses the contents of a config file and a credentials file
 // (nil = absent). The names are used in errors and in Source descriptions.
+// Syntax errors anywhere in either file are reported here.
 func ParseProfiles(configName string, config []byte, credentialsName string, credentials []byte) (*Profiles, error) {
-	ps := &Profiles{ConfigFile: configName, CredentialsFile: credentialsName}
+	n := bytes.Count(config, []byte("\n[")) + bytes.Count(credentials, []byte("\n[")) + 2
+	ps := &Profiles{ConfigFile: configName, CredentialsFile: credentialsName, src: make(map[string]*profileSrc, n)}
 	if err := ps.addConfig(configName, config); err != nil {
 		return nil, err
 	}
@@ -162,11 +220,14 @@ func LoadProfiles(configPath, credentialsPath string) (*Profiles, error) {
 	return ParseProfiles(configPath, cfg, credentialsPath, cred)
 }
 
+// readFile is os.ReadFile; tests count calls through it.
+var readFile = os.ReadFile
+
 func readOptional(path string) ([]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if err != nil && (os.IsNotExist(err) || isDirErr(path)) {
 		return nil, nil
 	}
@@ -178,14 +239,11 @@ func isDirErr(path string) bool {
 	return err == nil && st.IsDir()
 }
 
-func (ps *Profiles) profile(name string) *Profile {
-	if ps.profiles == nil {
-		ps.profiles = map[string]*Profile{}
-	}
-	p := ps.profiles[name]
+func (ps *Profiles) srcOf(name string) *profileSrc {
+	p := ps.src[name]
 	if p == nil {
-		p = &Profile{Name: name}
-		ps.profiles[name] = p
+		p = &profileSrc{}
+		ps.src[name] = p
 	}
 	return p
 }
@@ -194,26 +252,26 @@ func (ps *Profiles) addConfig(name string, data []byte) error {
 	if data == nil {
 		return nil
 	}
-	secs, err := parseINI(name, data)
+	chunks, err := scanINI(name, data)
 	if err != nil {
 		return err
 	}
 	hasPrefixedDefault := false
-	for _, s := range secs {
-		if s.Name == "profile default" {
+	for _, c := range chunks {
+		if c.section == "profile default" {
 			hasPrefixedDefault = true
 		}
 	}
-	for _, s := range secs {
+	for _, c := range chunks {
 		var kind, rest string
 		switch {
-		case s.Name == "default":
+		case c.section == "default":
 			if hasPrefixedDefault {
 				continue
 			}
 			kind, rest = "profile", "default"
 		default:
-			k, r, ok := strings.Cut(s.Name, " ")
+			k, r, ok := strings.Cut(c.section, " ")
 			if !ok {
 				continue // [foo], [profilefoo]: not ours
 			}
@@ -225,18 +283,18 @@ func (ps *Profiles) addConfig(name string, data []byte) error {
 		}
 		switch kind {
 		case "profile":
-			p := ps.profile(n)
-			p.Config = mergeProps(p.Config, s.Props)
+			p := ps.srcOf(n)
+			p.config = append(p.config, c)
 		case "sso-session":
-			if ps.ssoSessions == nil {
-				ps.ssoSessions = map[string]map[string]string{}
+			if ps.ssoSrc == nil {
+				ps.ssoSrc = map[string][]iniChunk{}
 			}
-			ps.ssoSessions[n] = mergeProps(ps.ssoSessions[n], s.Props)
+			ps.ssoSrc[n] = append(ps.ssoSrc[n], c)
 		case "services":
-			if ps.services == nil {
-				ps.services = map[string]map[string]string{}
+			if ps.svcSrc == nil {
+				ps.svcSrc = map[string][]iniChunk{}
 			}
-			ps.services[n] = mergeProps(ps.services[n], s.Props)
+			ps.svcSrc[n] = append(ps.svcSrc[n], c)
 		}
 	}
 	return nil
@@ -246,35 +304,22 @@ func (ps *Profiles) addCredentials(name string, data []byte) error {
 	if data == nil {
 		return nil
 	}
-	secs, err := parseINI(name, data)
+	chunks, err := scanINI(name, data)
 	if err != nil {
 		return err
 	}
-	for _, s := range secs {
-		if strings.HasPrefix(s.Name, "profile ") {
+	for _, c := range chunks {
+		if strings.HasPrefix(c.section, "profile ") {
 			continue // SEP: credentials profiles with prefix are ignored
 		}
-		n, ok := sectionProfileName(s.Name)
+		n, ok := sectionProfileName(c.section)
 		if !ok {
 			continue
 		}
-		p := ps.profile(n)
-		p.Credentials = mergeProps(p.Credentials, s.Props)
+		p := ps.srcOf(n)
+		p.credentials = append(p.credentials, c)
 	}
 	return nil
-}
-
-// mergeProps adds src to dst (later keys win). The parser already merged
-// duplicate sections of one file, so this only runs for names that map to
-// the same profile through different spellings ([profile "x"] and [profile x]).
-func mergeProps(dst, src map[string]string) map[string]string {
-	if dst == nil {
-		return src
-	}
-	for k, v := range src {
-		dst[k] = v
-	}
-	return dst
 }
 
 // sectionProfileName validates a profile (or sso-session) name; see Profiles.

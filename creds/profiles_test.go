@@ -67,8 +67,8 @@ func TestSEPProfileParser(t *testing.T) {
 			}
 			if tc.Output.Config.SSOSessions != nil {
 				got := map[string]map[string]string{}
-				for k, v := range ps.ssoSessions {
-					got[k] = v
+				for _, k := range ps.SSOSessionNames() {
+					got[k] = ps.SSOSession(k)
 				}
 				if !reflect.DeepEqual(got, tc.Output.Config.SSOSessions) {
 					t.Errorf("case %d sso_sessions:\n got %q\nwant %q", i, got, tc.Output.Config.SSOSessions)
@@ -179,5 +179,23 @@ func TestSubProperties(t *testing.T) {
 	}
 	if u := SubProperties(ps.Services("x")["sts"])["endpoint_url"]; u != "http://localhost:1" {
 		t.Fatalf("services: %q", u)
+	}
+}
+
+// Profiles parses lazily behind a mutex; run with -race.
+func TestProfilesConcurrent(t *testing.T) {
+	ps := mustParse(t, "[profile a]\nregion = 1\n[sso-session s]\nsso_region = r\n[services x]\nsts =\n  endpoint_url = u\n", "[a]\naws_access_key_id = k\n")
+	done := make(chan bool)
+	for i := 0; i < 8; i++ {
+		go func() {
+			ok := ps.Profile("a").Value("region") == "1" && ps.Profile("a").Value("aws_access_key_id") == "k" &&
+				ps.SSOSession("s")["sso_region"] == "r" && SubProperties(ps.Services("x")["sts"])["endpoint_url"] == "u"
+			done <- ok
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if !<-done {
+			t.Fatal("wrong value")
+		}
 	}
 }

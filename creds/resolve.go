@@ -66,6 +66,26 @@ type env struct {
 	goos   string
 	procTO time.Duration
 	req    *Request
+	files  map[string][]byte // shared files read so far: each is read once per Resolve
+}
+
+// read reads a shared file once per Resolve (nil, nil for a missing file).
+func (e *env) read(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	if b, ok := e.files[path]; ok {
+		return b, nil
+	}
+	b, err := readOptional(path)
+	if err != nil {
+		return nil, err
+	}
+	if e.files == nil {
+		e.files = map[string][]byte{}
+	}
+	e.files[path] = b
+	return b, nil
 }
 
 func (r *Request) env() *env {

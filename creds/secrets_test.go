@@ -48,11 +48,11 @@ func TestNoSecretsInErrors(t *testing.T) {
 		env           map[string]string
 		profile       string
 	}{
-		{env: map[string]string{"AWS_SECRET_ACCESS_KEY": testSecret}},
+		{env: map[string]string{"AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_KEY": "", "AWS_SESSION_TOKEN": testToken}},
 		{env: map[string]string{"AWS_ACCESS_KEY_ID": "AK", "AWS_SESSION_TOKEN": testToken}},
 		{env: map[string]string{"AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY": testSecret, "AWS_SESSION_TOKEN": testToken, "AWS_CREDENTIAL_EXPIRATION": "2001-01-01T00:00:00Z"}},
 		{env: map[string]string{"AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY": testSecret, "AWS_CREDENTIAL_EXPIRATION": testSecret}},
-		{creds: "[default]\naws_secret_access_key = " + testSecret + "\naws_session_token = " + testToken + "\n"},
+		{creds: "[default]\naws_secret_access_key = " + testSecret + "\naws_session_token = " + testToken + "\n"}, // ignored: nothing found
 		{creds: "[default]\naws_access_key_id = AK\naws_session_token = " + testToken + "\n"},
 		{creds: "[default]\naws_access_key_id = " + testSecret + "\n" + testSecret + "\n"},
 		{creds: testSecret + " = " + testToken + "\n"},
