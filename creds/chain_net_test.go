@@ -305,4 +305,3 @@ func str(v any) string {
 	s, _ := v.(string)
 	return s
 }
-

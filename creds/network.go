@@ -141,9 +141,6 @@ func (n *netStep) sts() (*STS, error) {
 
 func (n *netStep) assumeRole(ctx context.Context, r *AssumeRole, base sigv4.Credentials) (Issued, error) {
 	now := n.c.Now()
-	if r.MFASerial == "" && base.Expired(now) {
-		return Issued{}, fmt.Errorf("the source credentials (access key %s) expired at %s", base.AccessKeyID, base.Expires.UTC().Format("2006-01-02T15:04:05Z"))
-	}
 	// The CLI leaves an auto-generated session name out of its key; so do we.
 	if home := n.home(); home != "" {
 		if iss, ok := ReadCLICache(CLICacheDir(home),

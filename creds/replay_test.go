@@ -173,7 +173,8 @@ type replayServer struct {
 	next         int
 	srv          *httptest.Server
 	check        func(r *http.Request, body []byte)
-	normalize    func(string) string // applied to the recorded request body first
+	normalize    func(string) string
+	repeatLast   bool // answer requests beyond the recording like the last one // applied to the recorded request body first
 	orderedQuery bool
 }
 
@@ -190,7 +191,9 @@ func (rs *replayServer) serve(w http.ResponseWriter, r *http.Request) {
 	i := rs.next
 	rs.next++
 	rs.mu.Unlock()
-	if i >= len(rs.c.Exchanges) {
+	if i >= len(rs.c.Exchanges) && rs.repeatLast && i > 0 {
+		i = len(rs.c.Exchanges) - 1
+	} else if i >= len(rs.c.Exchanges) {
 		rs.t.Errorf("%s: unexpected request %d: %s %s", rs.c.Dir, i, r.Method, r.URL)
 		http.Error(w, "not recorded", 599)
 		return
@@ -262,3 +265,10 @@ func testHTTP() *httpClient { return newHTTPClient(HTTPConfig{}) }
 func getenvMap(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
+
+func readAllString(r *http.Request) string {
+	b, _ := io.ReadAll(r.Body)
+	return string(b)
+}
+
+func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
