@@ -32,6 +32,7 @@ type awsFake struct {
 	n     int
 	known map[string]sigv4.Credentials // by access key id
 	calls []string
+	delay time.Duration // before answering STS
 }
 
 func newAWSFake(t *testing.T, now time.Time, static ...sigv4.Credentials) *awsFake {
@@ -58,6 +59,11 @@ func (f *awsFake) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if r.Method == http.MethodPost && f.delay > 0 {
+		f.mu.Unlock()
+		time.Sleep(f.delay)
+		f.mu.Lock()
+	}
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/":
 		form, err := url.ParseQuery(string(body))
