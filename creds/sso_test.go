@@ -137,3 +137,24 @@ func TestSSOMalformed(t *testing.T) {
 		}
 	}
 }
+
+func TestSSOEndpoint(t *testing.T) {
+	for _, tc := range []struct {
+		region          string
+		fips, dualStack bool
+		want            string
+	}{
+		{"us-east-1", false, false, "https://portal.sso.us-east-1.amazonaws.com"},
+		{"us-east-2", true, true, "https://portal.sso-fips.us-east-2.api.aws"}, // smithy-rs e2e_fips_and_dual_stack_sso
+		{"us-east-1", true, false, "https://portal.sso-fips.us-east-1.amazonaws.com"},
+		{"eu-west-1", false, true, "https://portal.sso.eu-west-1.api.aws"},
+		{"cn-north-1", false, false, "https://portal.sso.cn-north-1.amazonaws.com.cn"},
+		{"us-gov-west-1", true, false, "https://portal.sso.us-gov-west-1.amazonaws.com"},
+		{"bad region!", false, false, ""},
+	} {
+		got, err := SSOEndpoint(tc.region, tc.fips, tc.dualStack)
+		if got != tc.want || (err != nil) != (tc.want == "") {
+			t.Errorf("SSOEndpoint(%q, %v, %v) = %q, %v; want %q", tc.region, tc.fips, tc.dualStack, got, err, tc.want)
+		}
+	}
+}
