@@ -40,10 +40,10 @@ var scratchPool = sync.Pool{New: func() any {
 // state is what one signing knows besides the request: the formatted date,
 // the credential and its scope, the signed-header list once written.
 type state struct {
-	c        Credentials
-	o        *Options
-	amzDate  [16]byte // 20060102T150405Z
-	expires  int64
+	c         Credentials
+	o         *Options
+	amzDate   [16]byte // 20060102T150405Z
+	expires   int64
 	sigStart  int // signed-header list within scratch.buf
 	sigEnd    int
 	sigEscEnd int // then the list URI-encoded, up to here
