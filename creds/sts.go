@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ekstoken/ekstoken/sigv4"
+	"github.com/ekstoken/ekstoken/sigv4/sigv4http"
 )
 
 // Issued are credentials a network source handed out, with the account they
@@ -266,7 +267,7 @@ func (s *STS) attempt(ctx context.Context, client *http.Client, timeout time.Dur
 		if signer == nil {
 			signer = new(sigv4.Signer)
 		}
-		if err := signer.SignHTTP(req, *signWith, &sigv4.Options{Service: "sts", Region: s.Region, Time: s.now().UTC()}); err != nil {
+		if err := sigv4http.Sign(signer, req, *signWith, &sigv4.Options{Service: "sts", Region: s.Region, Time: s.now().UTC()}); err != nil {
 			return Issued{}, nil, fmt.Errorf("sts %s %s: signing: %w", op, roleARN, err)
 		}
 	}

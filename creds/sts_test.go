@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ekstoken/ekstoken/sigv4"
+	"github.com/ekstoken/ekstoken/sigv4/sigv4http"
 )
 
 var fakeBase = sigv4.Credentials{AccessKeyID: "AKIAFAKE", SecretAccessKey: "FAKE"}
@@ -77,7 +78,7 @@ func verifySTSSignature(t *testing.T, r *http.Request, body []byte, c sigv4.Cred
 			re.Header[http.CanonicalHeaderKey(h)] = r.Header.Values(h)
 		}
 	}
-	err = new(sigv4.Signer).SignHTTP(re, c, &sigv4.Options{Service: "sts", Region: region, Time: when,
+	err = sigv4http.Sign(new(sigv4.Signer), re, c, &sigv4.Options{Service: "sts", Region: region, Time: when,
 		SignHeader: func(h string) bool { return set[h] }})
 	if err != nil {
 		t.Fatal(err)
