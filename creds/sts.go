@@ -5,7 +5,6 @@ package creds
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
@@ -290,54 +289,138 @@ func (s *STS) attempt(ctx context.Context, client *http.Client, timeout time.Dur
 	return res, nil, nil
 }
 
-// stsResponse is AssumeRoleResponse or AssumeRoleWithWebIdentityResponse:
-// the root element's name is not checked, the result element's is.
-type stsResponse struct {
-	AssumeRole  *stsResult `xml:"AssumeRoleResult"`
-	WebIdentity *stsResult `xml:"AssumeRoleWithWebIdentityResult"`
-}
-
-type stsResult struct {
-	AssumedRoleUser struct {
-		Arn string `xml:"Arn"`
-	} `xml:"AssumedRoleUser"`
-	Credentials *struct {
-		AccessKeyID     string `xml:"AccessKeyId"`
-		SecretAccessKey string `xml:"SecretAccessKey"`
-		SessionToken    string `xml:"SessionToken"`
-		Expiration      string `xml:"Expiration"`
-	} `xml:"Credentials"`
-}
-
+// parseSTSResult reads the credentials out of an AssumeRoleResponse or
+// AssumeRoleWithWebIdentityResponse. STS answers are small, machine-written
+// XML without namespace prefixes, CDATA or comments, so a few element
+// lookups (xmlElement) do the job of encoding/xml, which would add about
+// 100 KB to the binary; anything unexpected is an error, never a guess.
 func parseSTSResult(raw []byte) (Issued, error) {
-	var r stsResponse
-	if err := xml.Unmarshal(raw, &r); err != nil {
-		return Issued{}, fmt.Errorf("XML: %w", err)
+	doc := string(raw)
+	res, ok := xmlElement(doc, "AssumeRoleResult")
+	if !ok {
+		res, ok = xmlElement(doc, "AssumeRoleWithWebIdentityResult")
 	}
-	res := r.AssumeRole
-	if res == nil {
-		res = r.WebIdentity
+	if !ok {
+		return Issued{}, errors.New("no AssumeRoleResult element")
 	}
-	if res == nil || res.Credentials == nil {
+	creds, ok := xmlElement(res, "Credentials")
+	if !ok {
 		return Issued{}, errors.New("no Credentials element")
 	}
-	c := res.Credentials
-	if c.AccessKeyID == "" || c.SecretAccessKey == "" || c.SessionToken == "" {
-		return Issued{}, errors.New("Credentials lack AccessKeyId, SecretAccessKey or SessionToken")
+	var f [4]string
+	for i, name := range [...]string{"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"} {
+		v, ok := xmlElement(creds, name)
+		if !ok {
+			return Issued{}, errors.New("Credentials lack " + name)
+		}
+		if f[i], ok = xmlText(v); !ok || f[i] == "" {
+			return Issued{}, errors.New("Credentials have a malformed or empty " + name)
+		}
 	}
-	exp, err := time.Parse(time.RFC3339, strings.TrimSpace(c.Expiration))
+	exp, err := time.Parse(time.RFC3339, strings.TrimSpace(f[3]))
 	if err != nil {
-		return Issued{}, fmt.Errorf("Expiration %q is not an RFC 3339 time", c.Expiration)
+		return Issued{}, fmt.Errorf("Expiration %q is not an RFC 3339 time", oneLine(f[3], 40))
+	}
+	var arn string
+	if user, ok := xmlElement(res, "AssumedRoleUser"); ok {
+		if a, ok := xmlElement(user, "Arn"); ok {
+			arn, _ = xmlText(a)
+		}
 	}
 	return Issued{
-		Credentials: sigv4.Credentials{
-			AccessKeyID:     c.AccessKeyID,
-			SecretAccessKey: c.SecretAccessKey,
-			SessionToken:    c.SessionToken,
-			Expires:         exp.UTC(),
-		},
-		AccountID: arnAccount(res.AssumedRoleUser.Arn),
+		Credentials: sigv4.Credentials{AccessKeyID: f[0], SecretAccessKey: f[1], SessionToken: f[2], Expires: exp.UTC()},
+		AccountID:   arnAccount(arn),
 	}, nil
+}
+
+// xmlElement returns the content of the first element named name in doc
+// (start tag "<name>" or "<name attr…>", up to the first "</name>"); a
+// self-closing "<name/>" has empty content.
+func xmlElement(doc, name string) (string, bool) {
+	for from := 0; ; {
+		i := strings.Index(doc[from:], "<"+name)
+		if i < 0 {
+			return "", false
+		}
+		i += from + 1 + len(name)
+		if i >= len(doc) {
+			return "", false
+		}
+		switch doc[i] {
+		case '>', ' ', '\t', '\r', '\n', '/':
+		default:
+			from = i // a longer name with this prefix
+			continue
+		}
+		gt := strings.IndexByte(doc[i:], '>')
+		if gt < 0 {
+			return "", false
+		}
+		if doc[i+gt-1] == '/' {
+			return "", true
+		}
+		body := doc[i+gt+1:]
+		end := strings.Index(body, "</"+name+">")
+		if end < 0 {
+			return "", false
+		}
+		return body[:end], true
+	}
+}
+
+// xmlText decodes character data: the five predefined entities and numeric
+// character references. Markup inside (a '<') or an unknown entity is
+// malformed.
+func xmlText(s string) (string, bool) {
+	if strings.IndexByte(s, '<') >= 0 {
+		return "", false
+	}
+	if strings.IndexByte(s, '&') < 0 {
+		return s, true
+	}
+	var b strings.Builder
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '&')
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		semi := strings.IndexByte(s[i:], ';')
+		if semi < 0 {
+			return "", false
+		}
+		ent := s[i+1 : i+semi]
+		s = s[i+semi+1:]
+		switch ent {
+		case "amp":
+			b.WriteByte('&')
+		case "lt":
+			b.WriteByte('<')
+		case "gt":
+			b.WriteByte('>')
+		case "quot":
+			b.WriteByte('"')
+		case "apos":
+			b.WriteByte('\'')
+		default:
+			var n uint64
+			var err error
+			switch {
+			case strings.HasPrefix(ent, "#x"):
+				n, err = strconv.ParseUint(ent[2:], 16, 32)
+			case strings.HasPrefix(ent, "#"):
+				n, err = strconv.ParseUint(ent[1:], 10, 32)
+			default:
+				return "", false
+			}
+			if err != nil || n == 0 || n > 0x10FFFF || (n >= 0xD800 && n <= 0xDFFF) {
+				return "", false
+			}
+			b.WriteRune(rune(n))
+		}
+	}
+	return b.String(), true
 }
 
 // arnAccount returns the account field (the fifth) of an ARN, or "".
@@ -349,22 +432,23 @@ func arnAccount(arn string) string {
 	return f[4]
 }
 
-type stsErrorResponse struct {
-	Error struct {
-		Code    string `xml:"Code"`
-		Message string `xml:"Message"`
-	} `xml:"Error"`
-	RequestID string `xml:"RequestId"`
-}
-
 func parseSTSError(op, roleARN string, status int, raw []byte) *STSError {
 	e := &STSError{Op: op, RoleARN: roleARN, Status: status}
-	var r stsErrorResponse
-	if xml.Unmarshal(raw, &r) == nil && r.Error.Code != "" {
-		e.Code = r.Error.Code
-		e.Message = oneLine(r.Error.Message, 300)
-		e.RequestID = r.RequestID
-		return e
+	doc := string(raw)
+	if errEl, ok := xmlElement(doc, "Error"); ok {
+		if c, ok := xmlElement(errEl, "Code"); ok {
+			if code, ok := xmlText(c); ok && code != "" {
+				e.Code = oneLine(code, 80)
+				if m, ok := xmlElement(errEl, "Message"); ok {
+					msg, _ := xmlText(m)
+					e.Message = oneLine(msg, 300)
+				}
+				if id, ok := xmlElement(doc, "RequestId"); ok {
+					e.RequestID, _ = xmlText(id)
+				}
+				return e
+			}
+		}
 	}
 	if status == 429 {
 		e.Code = "Throttling"

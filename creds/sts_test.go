@@ -4,6 +4,7 @@ package creds
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -383,14 +384,90 @@ func TestArnAccount(t *testing.T) {
 	}
 }
 
+// stdXMLResult parses an STS answer with encoding/xml, for comparison.
+func stdXMLResult(b []byte) (akid, secret, token, exp, arn string, ok bool) {
+	var r struct {
+		AR  *stdResult `xml:"AssumeRoleResult"`
+		WIR *stdResult `xml:"AssumeRoleWithWebIdentityResult"`
+	}
+	if xml.Unmarshal(b, &r) != nil {
+		return
+	}
+	res := r.AR
+	if res == nil {
+		res = r.WIR
+	}
+	if res == nil || res.Credentials == nil {
+		return
+	}
+	c := res.Credentials
+	return c.AccessKeyID, c.SecretAccessKey, c.SessionToken, c.Expiration, res.User.Arn, true
+}
+
+type stdResult struct {
+	User struct {
+		Arn string `xml:"Arn"`
+	} `xml:"AssumedRoleUser"`
+	Credentials *struct {
+		AccessKeyID     string `xml:"AccessKeyId"`
+		SecretAccessKey string `xml:"SecretAccessKey"`
+		SessionToken    string `xml:"SessionToken"`
+		Expiration      string `xml:"Expiration"`
+	} `xml:"Credentials"`
+}
+
+func TestXMLText(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                       "plain",
+		"a&amp;b&lt;&gt;&quot;&apos;": `a&b<>"'`,
+		"&#65;&#x42;":                 "AB",
+		"x&#x1F600;":                  "x😀",
+	} {
+		if got, ok := xmlText(in); !ok || got != want {
+			t.Errorf("xmlText(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"a<b", "&unknown;", "&amp", "&#xD800;", "&#0;", "&#x110000;"} {
+		if got, ok := xmlText(bad); ok {
+			t.Errorf("xmlText(%q) accepted: %q", bad, got)
+		}
+	}
+	// Entities in a secret come back decoded, as encoding/xml decodes them.
+	body := []byte(`<AssumeRoleResponse><AssumeRoleResult><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/R/s</Arn></AssumedRoleUser><Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>a+b/c&amp;d</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>`)
+	got, err := parseSTSResult(body)
+	if err != nil || got.SecretAccessKey != "a+b/c&d" || got.AccountID != "123456789012" {
+		t.Errorf("%v %v", got, err)
+	}
+}
+
+// FuzzParseSTSResult: never accepts incomplete credentials, and whenever
+// both this parser and encoding/xml read an answer, they read the same.
 func FuzzParseSTSResult(f *testing.F) {
 	f.Add([]byte(stsOK("A", time.Unix(0, 0)).body))
 	f.Add([]byte(stsErr(403, "AccessDenied", "x").body))
+	for _, name := range []string{"profile-provider/e2e_assume_role", "default-credential-provider-chain/web_identity_token_env"} {
+		b, err := os.ReadFile(filepath.Join(smithyDir, name, "http-traffic.json"))
+		if err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>A&amp;</AccessKeyId><SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := parseSTSResult(b)
-		if err == nil && (r.AccessKeyID == "" || r.SecretAccessKey == "" || r.Expires.IsZero()) {
+		if err == nil && (r.AccessKeyID == "" || r.SecretAccessKey == "" || r.SessionToken == "" || r.Expires.IsZero()) {
 			t.Fatalf("accepted incomplete credentials from %q", b)
 		}
 		_ = parseSTSError("AssumeRole", "r", 400, b).Error()
+		akid, secret, token, _, arn, ok := stdXMLResult(b)
+		// Compare only documents without repeated elements, comments,
+		// directives or CDATA (encoding/xml merges repeats; STS sends none).
+		simple := !strings.Contains(string(b), "<!") && !strings.Contains(string(b), "<?")
+		for _, name := range []string{"AssumeRoleResult", "AssumeRoleWithWebIdentityResult", "Credentials", "AccessKeyId", "SecretAccessKey", "SessionToken", "AssumedRoleUser", "Arn"} {
+			simple = simple && strings.Count(string(b), "<"+name) <= 1
+		}
+		if err == nil && ok && simple &&
+			(akid != r.AccessKeyID || secret != r.SecretAccessKey || token != r.SessionToken || arnAccount(arn) != r.AccountID) {
+			t.Fatalf("disagree with encoding/xml on %q: %v vs %s %s", b, r, akid, arn)
+		}
 	})
 }
