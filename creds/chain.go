@@ -71,19 +71,22 @@ func plan(e *env, r *Request) (*state, error) {
 	if r.Identity != "" && r.Profile != "" {
 		return nil, errors.New("both --profile and --identity given; choose one")
 	}
-	identity, explicitIdentity := r.Identity, r.Identity != ""
+	identity := r.Identity
 	if identity == "" && r.Profile == "" {
 		identity = e.get("ATMOS_IDENTITY")
 	}
 	name, explicit := r.Profile, r.Profile != ""
 	if identity != "" {
 		st, err := planAtmos(e, identity)
-		if err == nil || !errors.Is(err, errNoAtmosFiles) {
-			if err == nil || !errors.Is(err, errAtmosIdentityNotFound) {
-				return st, err
-			}
-			// atmos files exist but not for this identity: try it as an AWS profile below.
-			name, explicit = identity, true
+		switch {
+		case err == nil:
+			return st, nil
+		case errors.Is(err, errNoAtmosFiles):
+			// No atmos sessions at all: the identity names an AWS profile.
+		case errors.Is(err, errAtmosIdentityNotFound):
+			// Sessions exist, none for this identity: an AWS profile of
+			// that name still does; otherwise the atmos error (it lists
+			// the identities found) is the useful one.
 			ps, lerr := loadFiles(e, true, true)
 			if lerr != nil {
 				return nil, lerr
@@ -91,10 +94,10 @@ func plan(e *env, r *Request) (*state, error) {
 			if ps.Profile(identity) == nil {
 				return nil, err
 			}
-		} else {
-			name, explicit = identity, true
+		default:
+			return nil, err
 		}
-		_ = explicitIdentity
+		name, explicit = identity, true
 	}
 	envProfile := false
 	if name == "" {
