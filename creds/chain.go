@@ -40,6 +40,15 @@ import (
 //  4. the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_*_URI).
 //  5. EC2 instance metadata, unless AWS_EC2_METADATA_DISABLED=true.
 //
+// Files: each shared file is read at most once per Resolve. On the
+// environment-keys path the credentials file is not read: only the config
+// file is, because the selected profile's region and STS endpoint settings
+// (use_fips_endpoint, use_dualstack_endpoint, endpoint_url, services) still
+// apply to the token, as they do for the AWS CLI. Settings written only in
+// the credentials file are therefore not seen on that path; the credentials
+// file is read there only to tell whether a named profile missing from the
+// config file exists at all (the AWS CLI fails on a missing profile).
+//
 // A selected named profile that exists in neither file is an error; a
 // missing "default" is not. Static keys are there when the key id is: a key
 // id without its secret is an error naming the missing key (the CLI's
