@@ -209,7 +209,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\f' || c == '\
 // whole file and cuts it into chunks, one per section occurrence. The
 // canonical lines of a chunk are produced only when it is parsed.
 func scanINI(name string, data []byte) ([]iniChunk, error) {
-	chunks := make([]iniChunk, 0, bytes.Count(data, []byte("\n["))+1)
+	chunks := make([]iniChunk, 0, bytes.Count(data, []byte{'['})+1)
 	prevStart := 0
 	_, err := lexINI(name, data, 0, false, false, func(sec string, headerStart, bodyStart, line int) {
 		if n := len(chunks); n > 0 {
@@ -326,10 +326,17 @@ func lexINI(name string, data []byte, lineNo int, inSection, emit bool, onSectio
 		}
 		raw := trimmed[sep+1:]
 		value := trimSpace(raw)
-		value = stripInlineComment(value, len(raw) > 0 && isSpace(raw[0]))
-		inProperty, subProps = true, len(value) == 0
+		spaceBefore := len(raw) > 0 && isSpace(raw[0])
+		inProperty = true
+		if !emit {
+			// Checking only: is the value empty (a sub-property block follows)?
+			subProps = len(value) == 0 || spaceBefore && (value[0] == '#' || value[0] == ';')
+			continue
+		}
+		value = stripInlineComment(value, spaceBefore)
+		subProps = len(value) == 0
 		dropping = !validPropertyName(key)
-		if dropping || !emit {
+		if dropping {
 			continue
 		}
 		out = append(out, key...)
