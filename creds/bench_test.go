@@ -117,3 +117,24 @@ func TestFilesReadOnce(t *testing.T) {
 		t.Fatalf("reads %v", reads)
 	}
 }
+
+// Resolve is safe for concurrent use (run with -race).
+func TestResolveConcurrent(t *testing.T) {
+	env := config200(t)
+	done := make(chan string)
+	for i := 0; i < 8; i++ {
+		go func() {
+			res, err := Resolve(context.Background(), Request{Env: func(k string) string { return env[k] }})
+			if err != nil {
+				done <- err.Error()
+				return
+			}
+			done <- res.Credentials.AccessKeyID
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if got := <-done; got != "AKIA0000000000000196" {
+			t.Fatal(got)
+		}
+	}
+}

@@ -40,6 +40,15 @@ import (
 //  4. the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_*_URI).
 //  5. EC2 instance metadata, unless AWS_EC2_METADATA_DISABLED=true.
 //
+// Files: each shared file is read at most once per Resolve. On the
+// environment-keys path the credentials file is not read: only the config
+// file is, because the selected profile's region and STS endpoint settings
+// (use_fips_endpoint, use_dualstack_endpoint, endpoint_url, services) still
+// apply to the token, as they do for the AWS CLI. Settings written only in
+// the credentials file are therefore not seen on that path; the credentials
+// file is read there only to tell whether a named profile missing from the
+// config file exists at all (the AWS CLI fails on a missing profile).
+//
 // A selected named profile that exists in neither file is an error; a
 // missing "default" is not. Static keys are there when the key id is: a key
 // id without its secret is an error naming the missing key (the CLI's
@@ -71,19 +80,22 @@ func plan(e *env, r *Request) (*state, error) {
 	if r.Identity != "" && r.Profile != "" {
 		return nil, errors.New("both --profile and --identity given; choose one")
 	}
-	identity, explicitIdentity := r.Identity, r.Identity != ""
+	identity := r.Identity
 	if identity == "" && r.Profile == "" {
 		identity = e.get("ATMOS_IDENTITY")
 	}
 	name, explicit := r.Profile, r.Profile != ""
 	if identity != "" {
 		st, err := planAtmos(e, identity)
-		if err == nil || !errors.Is(err, errNoAtmosFiles) {
-			if err == nil || !errors.Is(err, errAtmosIdentityNotFound) {
-				return st, err
-			}
-			// atmos files exist but not for this identity: try it as an AWS profile below.
-			name, explicit = identity, true
+		switch {
+		case err == nil:
+			return st, nil
+		case errors.Is(err, errNoAtmosFiles):
+			// No atmos sessions at all: the identity names an AWS profile.
+		case errors.Is(err, errAtmosIdentityNotFound):
+			// Sessions exist, none for this identity: an AWS profile of
+			// that name still does; otherwise the atmos error (it lists
+			// the identities found) is the useful one.
 			ps, lerr := loadFiles(e, true, true)
 			if lerr != nil {
 				return nil, lerr
@@ -91,10 +103,10 @@ func plan(e *env, r *Request) (*state, error) {
 			if ps.Profile(identity) == nil {
 				return nil, err
 			}
-		} else {
-			name, explicit = identity, true
+		default:
+			return nil, err
 		}
-		_ = explicitIdentity
+		name, explicit = identity, true
 	}
 	envProfile := false
 	if name == "" {

@@ -127,6 +127,11 @@ func TestFileLocations(t *testing.T) {
 	if l.Config != "/h/c" {
 		t.Errorf("~ expansion: %q", l.Config)
 	}
+	vars := map[string]string{"HOME": "/h", "D": "/d", "AWS_CONFIG_FILE": "$D/${D}x/$NOPE/${NOPE}/$/${D", "AWS_SHARED_CREDENTIALS_FILE": "$HOME/c"}
+	l = FileLocations(func(k string) string { return vars[k] }, "linux")
+	if l.Config != "/d//dx/$NOPE/${NOPE}/$/${D" || l.Credentials != "/h/c" {
+		t.Errorf("$VAR expansion: %q %q", l.Config, l.Credentials)
+	}
 }
 
 // TestBotocoreCfg: botocore tests/unit/cfg, as far as they describe parsing

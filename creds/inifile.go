@@ -44,17 +44,23 @@ import (
 //   - blank lines are dropped: inside a sub-property block ini.v1 would end
 //     the multi-line value at an empty line and read the next indented line
 //     as a new key.
-//   - section headers are trimmed and "profile  x" / "profile\tx" written
-//     as "profile x", so that ini.v1 merges duplicate sections the way the
-//     SEP does (one section per name, later keys win).
+//   - section headers are trimmed and "profile  x" / "profile\tx" read as
+//     "profile x"; the pre-pass cuts the file into one chunk per section
+//     occurrence, and all chunks of one section (duplicates included, in
+//     file order) are handed to ini.v1 together under a single header, so
+//     later keys win as in the SEP. Only the sections a resolution uses are
+//     parsed (Profiles is lazy): the pre-pass checks the whole file, ini.v1
+//     sees one or two profiles.
 //   - ":" is accepted as a separator like "=" (the AWS CLI's configparser
 //     and aws-sdk-go-v2 do; the SEP rejects "key : value"). Where a line has
 //     both, the first one splits it, as in configparser.
+//   - an indented "key = value" right after a section header is a property
+//     (configparser, aws-sdk-go-v2); an indented line after a property is a
+//     continuation; indented comment lines are comments.
 //
-// ini.v1 then does the rest: section grouping and merging of duplicate
-// sections, key/value splitting, case-insensitive (lower-cased) keys,
-// last-duplicate-wins, and the Python-style continuation lines
-// (AllowPythonMultilineValues) that carry multi-line values and
+// ini.v1 then does the rest: key/value splitting, case-insensitive
+// (lower-cased) keys, last-duplicate-wins, and the Python-style continuation
+// lines (AllowPythonMultilineValues) that carry multi-line values and
 // sub-properties ("s3 =\n  k = v").
 
 // valueMark is put before every non-empty value handed to ini.v1 and removed
@@ -203,7 +209,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\f' || c == '\
 // whole file and cuts it into chunks, one per section occurrence. The
 // canonical lines of a chunk are produced only when it is parsed.
 func scanINI(name string, data []byte) ([]iniChunk, error) {
-	chunks := make([]iniChunk, 0, bytes.Count(data, []byte("\n["))+1)
+	chunks := make([]iniChunk, 0, bytes.Count(data, []byte{'['})+1)
 	prevStart := 0
 	_, err := lexINI(name, data, 0, false, false, func(sec string, headerStart, bodyStart, line int) {
 		if n := len(chunks); n > 0 {
@@ -320,10 +326,17 @@ func lexINI(name string, data []byte, lineNo int, inSection, emit bool, onSectio
 		}
 		raw := trimmed[sep+1:]
 		value := trimSpace(raw)
-		value = stripInlineComment(value, len(raw) > 0 && isSpace(raw[0]))
-		inProperty, subProps = true, len(value) == 0
+		spaceBefore := len(raw) > 0 && isSpace(raw[0])
+		inProperty = true
+		if !emit {
+			// Checking only: is the value empty (a sub-property block follows)?
+			subProps = len(value) == 0 || spaceBefore && (value[0] == '#' || value[0] == ';')
+			continue
+		}
+		value = stripInlineComment(value, spaceBefore)
+		subProps = len(value) == 0
 		dropping = !validPropertyName(key)
-		if dropping || !emit {
+		if dropping {
 			continue
 		}
 		out = append(out, key...)

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"time"
 
@@ -26,7 +27,8 @@ const DefaultProcessTimeout = time.Minute
 const MaxProcessOutput = 1 << 20
 
 // runProcess runs a credential_process command line the way the AWS CLI
-// does: split into argv by POSIX shell-word rules (splitCommand), run
+// does: split into argv by POSIX shell-word rules (splitCommand; on Windows
+// the C runtime's rules, splitCommandWindows), run
 // without a shell, stdin inherited (helpers may prompt), stderr passed
 // through to e.stderr, stdout parsed by ParseProcessOutput. It is bounded by
 // e.procTO and MaxProcessOutput. No error quotes the output.
@@ -34,7 +36,11 @@ func runProcess(ctx context.Context, e *env, profile, command string) (sigv4.Cre
 	fail := func(format string, a ...any) (sigv4.Credentials, error) {
 		return sigv4.Credentials{}, fmt.Errorf("profile %q: credential_process: "+format, append([]any{profile}, a...)...)
 	}
-	argv, err := splitCommand(command)
+	split := splitCommand
+	if e.goos == "windows" || (e.goos == "" && runtime.GOOS == "windows") {
+		split = splitCommandWindows
+	}
+	argv, err := split(command)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -211,6 +217,58 @@ func splitCommand(s string) ([]string, error) {
 		}
 	}
 	if inWord {
+		words = append(words, w.String())
+	}
+	return words, nil
+}
+
+// splitCommandWindows splits a command line by the Microsoft C runtime's
+// rules, as the AWS CLI's compat_shell_split does on Windows: only space and
+// tab separate words; only double quotes quote; backslashes are literal
+// unless they lead up to a double quote, where each pair yields one
+// backslash and an odd one escapes the quote.
+func splitCommandWindows(s string) ([]string, error) {
+	var words []string
+	var w strings.Builder
+	has, quoted, backslashes := false, false, 0
+	flushBackslashes := func() {
+		for ; backslashes > 0; backslashes-- {
+			w.WriteByte('\\')
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\':
+			backslashes++
+		case c == '"':
+			for ; backslashes >= 2; backslashes -= 2 {
+				w.WriteByte('\\')
+			}
+			has = true
+			if backslashes == 1 {
+				backslashes = 0
+				w.WriteByte('"')
+				continue
+			}
+			quoted = !quoted
+		case (c == ' ' || c == '\t') && !quoted:
+			flushBackslashes()
+			if has || w.Len() > 0 {
+				words = append(words, w.String())
+				w.Reset()
+				has = false
+			}
+		default:
+			flushBackslashes()
+			w.WriteByte(c)
+		}
+	}
+	if quoted {
+		return nil, errors.New("no closing quotation in command line")
+	}
+	flushBackslashes()
+	if has || w.Len() > 0 {
 		words = append(words, w.String())
 	}
 	return words, nil

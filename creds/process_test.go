@@ -3,8 +3,10 @@ package creds
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -154,6 +156,88 @@ func TestSplitCommand(t *testing.T) {
 	for _, bad := range []string{`"a`, `'a`, `a\`} {
 		if _, err := splitCommand(bad); err == nil {
 			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+// Cases worked out from the Microsoft C runtime rules the AWS CLI follows.
+func TestSplitCommandWindows(t *testing.T) {
+	for in, want := range map[string][]string{
+		`C:\tools\helper.exe --x`:       {`C:\tools\helper.exe`, "--x"},
+		`"C:\Program Files\h.exe" a  b`: {`C:\Program Files\h.exe`, "a", "b"},
+		`a\\"b c"`:                      {`a\b c`},
+		`a\"b`:                          {`a"b`},
+		`a\\\"b`:                        {`a\"b`},
+		`""`:                            {""},
+		`'single quotes' stay`:          {`'single`, `quotes'`, "stay"},
+		"a\tb":                          {"a", "b"},
+		`trailing\\`:                    {`trailing\\`},
+	} {
+		got, err := splitCommandWindows(in)
+		if err != nil || strings.Join(got, "|") != strings.Join(want, "|") || len(got) != len(want) {
+			t.Errorf("%s: %q %v, want %q", in, got, err, want)
+		}
+	}
+	if _, err := splitCommandWindows(`"open`); err == nil {
+		t.Error("unterminated quote accepted")
+	}
+}
+
+// TestSplitCommandVsPython compares both splitters with the AWS CLI's own
+// (shlex.split, awscli.botocore.compat._windows_shell_split) where python3
+// and the CLI v2's package are installed.
+func TestSplitCommandVsPython(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found: splitter comparison NOT run")
+	}
+	inputs := []string{`a b  c`, `"/p a/b" -x`, `echo '{"a": 1}'`, `a\ b "c\"d" 'e\f'`, `x"y"z`, `""`, `a\\b`, "a\tb\nc", `"a\nb"`, `'it'"'"'s'`,
+		`C:\tools\h.exe --x`, `"C:\Program Files\h.exe" a`, `a\\"b c"`, `a\"b`, `a\\\"b`, `trailing\\`, `'x y' z`}
+	in, _ := json.Marshal(inputs)
+	script := `
+import json, shlex, sys
+sys.path.insert(0, "/usr/lib/python3/dist-packages")
+try:
+    from awscli.botocore.compat import _windows_shell_split as win
+except Exception:
+    win = None
+out = []
+for s in json.loads(sys.argv[1]):
+    try: p = shlex.split(s)
+    except ValueError: p = None
+    try: w = win(s) if win else "skip"
+    except ValueError: w = None
+    out.append([p, w])
+print(json.dumps(out))
+`
+	b, err := exec.Command(py, "-c", script, string(in)).Output()
+	if err != nil {
+		t.Skipf("python3 failed (%v): splitter comparison NOT run", err)
+	}
+	var want [][2]any
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	norm := func(v any) string { j, _ := json.Marshal(v); return string(j) }
+	for i, s := range inputs {
+		p, perr := splitCommand(s)
+		var got any = p
+		if perr != nil {
+			got = nil
+		}
+		if norm(got) != norm(want[i][0]) {
+			t.Errorf("posix %q: got %s, shlex %s", s, norm(got), norm(want[i][0]))
+		}
+		if want[i][1] == "skip" {
+			continue
+		}
+		w, werr := splitCommandWindows(s)
+		got = w
+		if werr != nil {
+			got = nil
+		}
+		if norm(got) != norm(want[i][1]) {
+			t.Errorf("windows %q: got %s, CLI %s", s, norm(got), norm(want[i][1]))
 		}
 	}
 }

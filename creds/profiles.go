@@ -195,7 +195,7 @@ func (ps *Profiles) section(cache *map[string]map[string]string, src map[string]
 // (nil = absent). The names are used in errors and in Source descriptions.
 // Syntax errors anywhere in either file are reported here.
 func ParseProfiles(configName string, config []byte, credentialsName string, credentials []byte) (*Profiles, error) {
-	n := bytes.Count(config, []byte("\n[")) + bytes.Count(credentials, []byte("\n[")) + 2
+	n := bytes.Count(config, []byte{'['}) + bytes.Count(credentials, []byte{'['}) + 2
 	ps := &Profiles{ConfigFile: configName, CredentialsFile: credentialsName, src: make(map[string]*profileSrc, n)}
 	if err := ps.addConfig(configName, config); err != nil {
 		return nil, err
