@@ -311,3 +311,24 @@ func str(v any) string {
 	s, _ := v.(string)
 	return s
 }
+
+// --role-arn / -r: one more AssumeRole on top of whatever the chain found
+// (here a role profile), signed by the previous step's credentials.
+func TestRequestAssumeRole(t *testing.T) {
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, ".aws", "config"), burstConfig)
+	f := newAWSFake(t, time.Now(), sigv4.Credentials{AccessKeyID: "AKIABASE", SecretAccessKey: "base-secret"})
+	res, err := Resolve(context.Background(), Request{Env: getenvMap(f.env(home, nil)), Profile: "burst",
+		AssumeRole: AssumeRole{Profile: "--role-arn", RoleARN: "arn:aws:iam::999988887777:role/eks", RoleSessionName: "EKSGetTokenAuth", ExternalID: "x-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := f.callList()
+	want := []string{"AssumeRole arn:aws:iam::111122223333:role/burst by AKIABASE", "AssumeRole arn:aws:iam::999988887777:role/eks RoleSessionName=EKSGetTokenAuth ExternalId=x-1 by ASIA"}
+	if len(calls) != 2 || calls[0] != want[0] || !strings.HasPrefix(calls[1], want[1]) {
+		t.Errorf("calls %q", calls)
+	}
+	if f.known[res.Credentials.AccessKeyID] != res.Credentials || res.Plan.Roles[len(res.Plan.Roles)-1].RoleARN != "arn:aws:iam::999988887777:role/eks" {
+		t.Errorf("resolved %v", res.Credentials)
+	}
+}

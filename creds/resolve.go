@@ -37,6 +37,12 @@ type Request struct {
 	// location ("" = $XDG_CACHE_HOME/ekstoken or ~/.cache/ekstoken).
 	NoCache  bool
 	CacheDir string
+	// AssumeRole, when RoleARN is set, is one more sts:AssumeRole applied on
+	// top of whatever the chain resolves: the command line's --role-arn (AWS
+	// CLI), -r/--role (aws-iam-authenticator), --session-name and
+	// --external-id. Profile labels it in errors (e.g. "--role-arn"); an
+	// empty RoleSessionName gets DefaultSessionName.
+	AssumeRole AssumeRole
 }
 
 // Resolved is the outcome: credentials and where they came from.
@@ -112,6 +118,9 @@ func Resolve(ctx context.Context, r Request) (*Resolved, error) {
 	st, err := plan(e, &r)
 	if err != nil {
 		return nil, err
+	}
+	if r.AssumeRole.RoleARN != "" {
+		st.plan.Roles = append(st.plan.Roles, r.AssumeRole)
 	}
 	return st.execute(ctx, e)
 }
