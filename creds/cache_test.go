@@ -292,7 +292,9 @@ func TestBurstProcesses(t *testing.T) {
 	home := t.TempDir()
 	writeFile(t, filepath.Join(home, ".aws", "config"), burstConfig)
 	f := newAWSFake(t, time.Now(), sigv4.Credentials{AccessKeyID: "AKIABASE", SecretAccessKey: "base-secret"})
+	f.mu.Lock()
 	f.delay = 100 * time.Millisecond // keep the first call in flight while the others start
+	f.mu.Unlock()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)

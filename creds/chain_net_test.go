@@ -4,6 +4,7 @@ package creds
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -330,5 +331,38 @@ func TestRequestAssumeRole(t *testing.T) {
 	}
 	if f.known[res.Credentials.AccessKeyID] != res.Credentials || res.Plan.Roles[len(res.Plan.Roles)-1].RoleARN != "arn:aws:iam::999988887777:role/eks" {
 		t.Errorf("resolved %v", res.Credentials)
+	}
+}
+
+// A 403 through the chain names the role, the profile and the source
+// profile whose credentials were refused, and no secret.
+func TestAccessDeniedNamesSource(t *testing.T) {
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, ".aws", "config"), burstConfig)
+	sts := newFakeSTS(t, stsErr(403, "AccessDenied", "User: arn:aws:iam::111122223333:user/u is not authorized to perform: sts:AssumeRole"))
+	_, err := Resolve(context.Background(), Request{Env: getenvMap(map[string]string{"HOME": home, "AWS_ENDPOINT_URL_STS": sts.srv.URL, "XDG_CACHE_HOME": t.TempDir()}), Profile: "burst"})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, s := range []string{`profile "burst"`, "arn:aws:iam::111122223333:role/burst", `profile "base"`, "AccessDenied", "not authorized"} {
+		if !strings.Contains(msg, s) {
+			t.Errorf("%q lacks %q", msg, s)
+		}
+	}
+	if strings.Contains(msg, "base-secret") {
+		t.Errorf("%q leaks the secret", msg)
+	}
+	t.Log(msg)
+}
+
+func TestExpiredSSOThroughChain(t *testing.T) {
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, ".aws", "config"), "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n")
+	writeFile(t, SSOTokenPath(home, "corp", ""), `{"accessToken":"old","expiresAt":"2020-01-01T00:00:00Z"}`)
+	f := newAWSFake(t, time.Now())
+	_, err := Resolve(context.Background(), Request{Env: getenvMap(f.env(home, nil)), Profile: "dev"})
+	if err == nil || !errors.Is(err, ErrSSOLogin) || !strings.Contains(err.Error(), "run `aws sso login --profile dev`") || len(f.callList()) != 0 {
+		t.Fatalf("error %v, calls %q", err, f.callList())
 	}
 }

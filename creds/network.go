@@ -62,9 +62,32 @@ func networkStep(ctx context.Context, c *NetCall) (sigv4.Credentials, error) {
 		err = fmt.Errorf("source %s is not a network source", c.Source.Kind)
 	}
 	if err != nil {
+		if src := roleSource(c); src != "" {
+			return sigv4.Credentials{}, fmt.Errorf("%s with the credentials of %s: %w", c.describe(), src, err)
+		}
 		return sigv4.Credentials{}, fmt.Errorf("%s: %w", c.describe(), err)
 	}
 	return iss.Credentials, nil
+}
+
+// roleSource names, for an AssumeRole step, where the credentials it signs
+// with came from (the plan's base source, or the role before it), so that
+// an AccessDenied says which source profile to look at. Never a secret.
+func roleSource(c *NetCall) string {
+	if c.Role == nil || c.Plan == nil {
+		return ""
+	}
+	for i := range c.Plan.Roles {
+		if &c.Plan.Roles[i] != c.Role {
+			continue
+		}
+		if i == 0 {
+			return c.Plan.Base.describe()
+		}
+		prev := c.Plan.Roles[i-1]
+		return fmt.Sprintf("role %s (profile %q)", prev.RoleARN, prev.Profile)
+	}
+	return ""
 }
 
 // netStep carries one step's derived settings.
