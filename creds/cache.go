@@ -138,7 +138,38 @@ func (c *Cache) Put(key string, v Issued) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(c.path(key), raw)
+	if err := writeFileAtomic(c.path(key), raw); err != nil {
+		return err
+	}
+	c.prune()
+	return nil
+}
+
+// pruneAge is how long after its last write an entry is surely expired:
+// STS and SSO never hand out credentials for more than 12 hours.
+const pruneAge = 24 * time.Hour
+
+// prune deletes entries and lock files not written for pruneAge, so that
+// keys that are never asked for again (a chained role's key changes with the
+// intermediate credentials) do not pile up. It runs after a refresh only,
+// never on the warm path. Deleting an old lock file that a slow process
+// still holds can at worst let two processes refresh the same entry, which
+// is safe.
+func (c *Cache) prune() {
+	entries, err := os.ReadDir(c.Dir)
+	if err != nil {
+		return
+	}
+	cutoff := c.now().Add(-pruneAge)
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".json") && !strings.HasSuffix(name, ".json.lock") && !strings.HasPrefix(name, ".tmp-") {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && fi.ModTime().Before(cutoff) {
+			os.Remove(filepath.Join(c.Dir, name))
+		}
+	}
 }
 
 // Fetch returns the cached entry for key, or calls fetch under the key's

@@ -359,3 +359,22 @@ func nonAWSEnv() []string {
 	}
 	return out
 }
+
+func TestCachePrunesOldEntries(t *testing.T) {
+	c := newTestCache(t)
+	c.Now = time.Now
+	c.Put("old", testIssued("A", time.Now().Add(time.Hour)))
+	os.WriteFile(c.path("old")+".lock", nil, 0o600)
+	long := time.Now().Add(-25 * time.Hour)
+	os.Chtimes(c.path("old"), long, long)
+	os.Chtimes(c.path("old")+".lock", long, long)
+	c.Put("new", testIssued("B", time.Now().Add(time.Hour)))
+	for _, p := range []string{c.path("old"), c.path("old") + ".lock"} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s not pruned", p)
+		}
+	}
+	if _, ok := c.Get("new"); !ok {
+		t.Error("fresh entry lost")
+	}
+}
