@@ -471,3 +471,13 @@ func FuzzParseSTSResult(f *testing.F) {
 		}
 	})
 }
+
+// Issued prints like sigv4.Credentials: the secret and token redacted.
+func TestIssuedRedacted(t *testing.T) {
+	iss := Issued{Credentials: sigv4.Credentials{AccessKeyID: "ASIAPRINT", SecretAccessKey: "SECRETVALUE", SessionToken: "TOKENVALUE"}, AccountID: "1"}
+	for _, s := range []string{fmt.Sprint(iss), fmt.Sprintf("%v %+v %#v %s", iss, iss, iss, iss)} {
+		if strings.Contains(s, "SECRETVALUE") || strings.Contains(s, "TOKENVALUE") || !strings.Contains(s, "ASIAPRINT") {
+			t.Errorf("%q", s)
+		}
+	}
+}
