@@ -378,3 +378,29 @@ func TestCachePrunesOldEntries(t *testing.T) {
 		t.Error("fresh entry lost")
 	}
 }
+
+// BenchmarkResolveRoleWarmCache is a role profile whose credentials are in
+// ekstoken's cache (no network), next to the same setup's static keys: the
+// in-process cost of the cache hit.
+func BenchmarkResolveRoleWarmCache(b *testing.B) {
+	home := b.TempDir()
+	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
+	os.WriteFile(filepath.Join(home, ".aws", "config"), []byte(burstConfig), 0o600)
+	f := newAWSFake(b, time.Now(), sigv4.Credentials{AccessKeyID: "AKIABASE", SecretAccessKey: "base-secret"})
+	env := getenvMap(f.env(home, nil))
+	for _, bc := range []struct{ name, profile string }{{"static", "base"}, {"role-warm-cache", "burst"}} {
+		if _, err := Resolve(context.Background(), Request{Env: env, Profile: bc.profile}); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Resolve(context.Background(), Request{Env: env, Profile: bc.profile}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	if n := len(f.callList()); n != 1 {
+		b.Errorf("%d STS calls", n)
+	}
+}

@@ -26,7 +26,7 @@ import (
 // credentials it was signed with (the case's static keys, or what the fake
 // issued before). calls records what was asked, in order.
 type awsFake struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	now   time.Time
 	mu    sync.Mutex
@@ -36,7 +36,7 @@ type awsFake struct {
 	delay time.Duration // before answering STS
 }
 
-func newAWSFake(t *testing.T, now time.Time, static ...sigv4.Credentials) *awsFake {
+func newAWSFake(t testing.TB, now time.Time, static ...sigv4.Credentials) *awsFake {
 	f := &awsFake{t: t, now: now, known: map[string]sigv4.Credentials{}}
 	for _, c := range static {
 		f.known[c.AccessKeyID] = c

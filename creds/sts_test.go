@@ -34,7 +34,7 @@ var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([^/ ]+)/(\d{8})/(
 // verifySTSSignature checks r's Authorization: well-formed, consistent with
 // X-Amz-Date, signing host, x-amz-date and the body's content type, and equal
 // to what the project's signer computes for the same request with c.
-func verifySTSSignature(t *testing.T, r *http.Request, body []byte, c sigv4.Credentials, region string) {
+func verifySTSSignature(t testing.TB, r *http.Request, body []byte, c sigv4.Credentials, region string) {
 	t.Helper()
 	auth := r.Header.Get("Authorization")
 	m := authRE.FindStringSubmatch(auth)
