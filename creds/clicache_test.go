@@ -4,10 +4,12 @@ package creds
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ekstoken/ekstoken/sigv4"
 )
@@ -95,4 +97,27 @@ func TestChainUsesCLICache(t *testing.T) {
 	if res.Credentials.AccessKeyID != "ASIAFROMCLI" || !res.Credentials.Expires.Equal(exp) || len(f.callList()) != 0 {
 		t.Errorf("got %v with calls %q", res.Credentials, f.callList())
 	}
+}
+
+// FuzzPyJSONString: what appendPyJSONString writes is a JSON string that
+// decodes back to the input and is pure ASCII, as Python's ensure_ascii.
+func FuzzPyJSONString(f *testing.F) {
+	for _, s := range []string{"", "arn:aws:iam::1:role/r", "é\"\\<&>\t/ü😀\x01\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		b := appendPyJSONString(nil, s)
+		var back string
+		if err := json.Unmarshal(b, &back); err != nil || back != s {
+			t.Fatalf("%q -> %s -> %q, %v", s, b, back, err)
+		}
+		for _, c := range b {
+			if c >= 0x80 {
+				t.Fatalf("non-ASCII in %s", b)
+			}
+		}
+	})
 }
