@@ -18,7 +18,8 @@
 //
 //   - ModeMerge (the default) overwrites the fields ekstoken manages inside the
 //     named cluster, user and context and keeps every other field of those
-//     entries (namespace, proxy-url, extensions…). It removes only what would
+//     entries (namespace, proxy-url, extensions, the exec's env and
+//     installHint…). It removes only what would
 //     make kubectl reject the result: certificate-authority and
 //     insecure-skip-tls-verify next to certificate-authority-data, and
 //     auth-provider next to exec. When nothing changes, nothing is written.

@@ -74,14 +74,19 @@ func (c *Config) Apply(e *Entry, mode Mode, setCurrent bool) error {
 		}
 		item := found[i]
 		if item == nil {
-			if lists[i].Style&yaml.FlowStyle != 0 && c.format == YAML {
-				lists[i].Style &^= yaml.FlowStyle // "users: []" grows into a block list
+			if l := lists[i]; l.Style&yaml.FlowStyle != 0 && c.format == YAML {
+				// "users: [] # note" grows into a block list; its
+				// comment stays on the key's line.
+				l.Style &^= yaml.FlowStyle
+				if k := mapKey(c.root, s.list); k != nil && k.LineComment == "" {
+					k.LineComment, l.LineComment = l.LineComment, ""
+				}
 			}
-			lists[i].Content = append(lists[i].Content, namedItem(names[i], s.body, bodies[i]))
+			lists[i].Content = append(lists[i].Content, namedItem(names[i], s.body, bodies[i], nameFirst(lists[i])))
 			continue
 		}
 		if mode == ModeReplace {
-			replaceItem(item, namedItem(names[i], s.body, bodies[i]))
+			replaceItem(item, namedItem(names[i], s.body, bodies[i], nameFirst(lists[i])))
 			continue
 		}
 		mergeBody(item, s.body, bodies[i])
@@ -148,7 +153,16 @@ func mergeBody(item *yaml.Node, body string, want *yaml.Node) {
 		return
 	}
 	for i := 0; i+1 < len(want.Content); i += 2 {
-		mapSetIfDifferent(have, want.Content[i].Value, want.Content[i+1])
+		key, w := want.Content[i].Value, want.Content[i+1]
+		if h := mapGet(have, key); body == "user" && key == "exec" && h != nil && h.Kind == yaml.MappingNode {
+			// The exec fields we write are replaced; env, installHint
+			// and anything unknown in the user's exec stay.
+			for j := 0; j+1 < len(w.Content); j += 2 {
+				mapSetIfDifferent(h, w.Content[j].Value, w.Content[j+1])
+			}
+			continue
+		}
+		mapSetIfDifferent(have, key, w)
 	}
 	switch body {
 	case "cluster":
@@ -168,13 +182,24 @@ func replaceItem(item, with *yaml.Node) {
 	*item = *with
 }
 
-func namedItem(name, body string, b *yaml.Node) *yaml.Node {
-	// kubectl writes "cluster"/"context" before "name" and "name" before
-	// "user" (alphabetical); do the same so new entries look native.
-	if body == "user" {
+// namedItem builds {body: b, name: name}. Keys go in kubectl's
+// (alphabetical) order — cluster/context before name, name before user —
+// unless the list's first item puts name first, whose order is then kept.
+func namedItem(name, body string, b *yaml.Node, nameFirst bool) *yaml.Node {
+	if body == "user" || nameFirst {
 		return mapping("name", str(name), body, b)
 	}
 	return mapping(body, b, "name", str(name))
+}
+
+// nameFirst reports whether the first item of list starts with "name".
+func nameFirst(list *yaml.Node) bool {
+	for _, it := range list.Content {
+		if it.Kind == yaml.MappingNode && len(it.Content) > 0 {
+			return it.Content[0].Value == "name"
+		}
+	}
+	return false
 }
 
 func clusterBody(e *Entry) *yaml.Node {
@@ -233,6 +258,16 @@ func boolNode(b bool) *yaml.Node {
 		v = "true"
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: v}
+}
+
+// mapKey returns the key node of key in m.
+func mapKey(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == key {
+			return m.Content[i]
+		}
+	}
+	return nil
 }
 
 func mapGet(m *yaml.Node, key string) *yaml.Node {
