@@ -2,6 +2,7 @@ package kubeconfig
 
 import (
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -178,8 +179,45 @@ func mergeBody(item *yaml.Node, body string, want *yaml.Node) {
 
 // replaceItem replaces an item's content, keeping the comments around it.
 func replaceItem(item, with *yaml.Node) {
-	with.HeadComment, with.LineComment, with.FootComment = item.HeadComment, item.LineComment, item.FootComment
+	keepComments(item, with)
 	*item = *with
+}
+
+// keepComments carries the comments of old, a node being replaced by new,
+// over to new: old's own comments onto new, and every comment inside old
+// (which has no counterpart in new) after new's last child, in order. A
+// comment is never dropped, only moved.
+func keepComments(old, new *yaml.Node) {
+	new.HeadComment, new.LineComment, new.FootComment = old.HeadComment, old.LineComment, old.FootComment
+	var inner []string
+	var collect func(n *yaml.Node)
+	collect = func(n *yaml.Node) {
+		for _, c := range []string{n.HeadComment, n.LineComment} {
+			if c != "" {
+				inner = append(inner, c)
+			}
+		}
+		for _, ch := range n.Content {
+			collect(ch)
+		}
+		if n.FootComment != "" {
+			inner = append(inner, n.FootComment)
+		}
+	}
+	for _, ch := range old.Content {
+		collect(ch)
+	}
+	if len(inner) == 0 {
+		return
+	}
+	target := new
+	if len(new.Content) > 0 {
+		target = new.Content[len(new.Content)-1]
+	}
+	if target.FootComment != "" {
+		inner = append([]string{target.FootComment}, inner...)
+	}
+	target.FootComment = strings.Join(inner, "\n")
 }
 
 // namedItem builds {body: b, name: name}. Keys go in kubectl's
@@ -287,8 +325,7 @@ func mapGet(m *yaml.Node, key string) *yaml.Node {
 func mapSet(m *yaml.Node, key string, v *yaml.Node) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == key {
-			old := m.Content[i+1]
-			v.HeadComment, v.LineComment, v.FootComment = old.HeadComment, old.LineComment, old.FootComment
+			keepComments(m.Content[i+1], v)
 			m.Content[i+1] = v
 			return
 		}
