@@ -271,3 +271,23 @@ func TestEditModes(t *testing.T) {
 		}
 	}
 }
+
+// TestCommentsNeverLost: go.yaml.in/yaml/v3's emitter drops a line comment
+// after a key whose empty flow value sits on the next line; Edit appends
+// such comments at the end instead of losing them.
+func TestCommentsNeverLost(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	src := "apiVersion: v1\npreferences: # keep me\n  {}\nclusters: # and me\n  []\nkind: Config\n"
+	os.WriteFile(path, []byte(src), 0o600)
+	e := targets["new"]
+	if _, err := Edit(path, EditOptions{}, func(c *Config) error { return c.Apply(&e, ModeMerge, true) }); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	for _, c := range []string{"# keep me", "# and me"} {
+		if !strings.Contains(string(got), c) {
+			t.Errorf("comment %q lost:\n%s", c, got)
+		}
+	}
+	kubectlView(t, path)
+}

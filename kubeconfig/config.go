@@ -112,6 +112,82 @@ func (c *Config) Marshal() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// marshalChecked is Marshal plus a check that the bytes read back as the
+// same kubeconfig (value want) and keep every comment line of comments (the
+// comments of the file as read). go.yaml.in/yaml/v3's emitter can misplace
+// or drop a comment in rare layouts (a line comment after a key whose value
+// is an empty flow collection on the next line); such comments are
+// appended at the end of the file rather than lost. A file whose meaning
+// would change is never written.
+func (c *Config) marshalChecked(want any, comments []string) ([]byte, error) {
+	for attempt := 0; ; attempt++ {
+		out, err := c.Marshal()
+		if err != nil {
+			return nil, err
+		}
+		back, err := Parse(out)
+		if err != nil {
+			return nil, fmt.Errorf("internal error: the edited kubeconfig does not parse back (%v); nothing written", err)
+		}
+		got, err := back.Value()
+		if err != nil || !sameValue(got, want) {
+			return nil, errors.New("internal error: re-encoding would change the kubeconfig's meaning; nothing written")
+		}
+		if c.format == JSON {
+			return out, nil
+		}
+		lost := missingLines(comments, commentLines(back.doc))
+		if len(lost) == 0 {
+			return out, nil
+		}
+		if attempt > 0 {
+			return nil, fmt.Errorf("internal error: %d comment lines would be lost; nothing written", len(lost))
+		}
+		foot := "# ekstoken kept these comments, which it could not keep in place:\n" + strings.Join(lost, "\n")
+		if c.doc.FootComment != "" {
+			foot = c.doc.FootComment + "\n" + foot
+		}
+		c.doc.FootComment = foot
+	}
+}
+
+// commentLines returns every comment line in the tree, trimmed.
+func commentLines(n *yaml.Node) []string {
+	var out []string
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		for _, c := range []string{n.HeadComment, n.LineComment, n.FootComment} {
+			for _, l := range strings.Split(c, "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					out = append(out, l)
+				}
+			}
+		}
+		for _, ch := range n.Content {
+			walk(ch)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// missingLines returns the lines of want (a multiset) not in have.
+func missingLines(want, have []string) []string {
+	count := map[string]int{}
+	for _, l := range have {
+		count[l]++
+	}
+	var lost []string
+	for _, l := range want {
+		if count[l] > 0 {
+			count[l]--
+			continue
+		}
+		lost = append(lost, l)
+	}
+	return lost
+}
+
 // Value returns the config decoded into plain Go values (maps, slices,
 // scalars): its meaning, without comments or style. Two configs with equal
 // Values are the same kubeconfig to kubectl.

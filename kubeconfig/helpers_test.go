@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,21 +54,29 @@ func copyFixture(t *testing.T, src, dir, name string) string {
 // it. kubectl is on PATH on the development machine and in CI.
 func kubectlView(t *testing.T, path string) map[string]any {
 	t.Helper()
+	v, err := kubectlTry(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func kubectlTry(path string) (map[string]any, error) {
 	kubectl, err := exec.LookPath("kubectl")
 	if err != nil {
-		t.Fatalf("kubectl not on PATH: %v", err)
+		return nil, fmt.Errorf("kubectl not on PATH: %v", err)
 	}
 	cmd := exec.Command(kubectl, "config", "view", "--raw", "-o", "json", "--kubeconfig", path)
 	cmd.Env = append(os.Environ(), "KUBECONFIG=")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("kubectl config view %s: %v\n%s", path, err, out)
+		return nil, fmt.Errorf("kubectl config view %s: %v\n%s", path, err, out)
 	}
 	var v map[string]any
 	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("kubectl output: %v", err)
+		return nil, fmt.Errorf("kubectl output: %v", err)
 	}
-	return v
+	return v, nil
 }
 
 // kubectlNamed returns the entry of list (clusters/users/contexts) named name

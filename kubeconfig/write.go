@@ -84,6 +84,7 @@ func Edit(path string, opts EditOptions, fn func(*Config) error) (*Result, error
 	if err != nil {
 		return nil, fmt.Errorf("kubeconfig %s: %w", target, err)
 	}
+	comments := commentLines(cfg.doc)
 	if err := fn(cfg); err != nil {
 		return nil, err
 	}
@@ -96,7 +97,7 @@ func Edit(path string, opts EditOptions, fn func(*Config) error) (*Result, error
 		return res, nil
 	}
 	res.Changed = true
-	if res.New, err = cfg.Marshal(); err != nil {
+	if res.New, err = cfg.marshalChecked(after, comments); err != nil {
 		return nil, err
 	}
 	if opts.DryRun {
