@@ -93,8 +93,8 @@ func Edit(path string, opts EditOptions, fn func(*Config) error) (*Result, error
 		return nil, err
 	}
 	res.New = res.Old
-	if res.Existed && sameValue(before, after) {
-		return res, nil
+	if sameValue(before, after) && (res.Existed || len(cfg.root.Content) == 0) {
+		return res, nil // nothing to do (and no empty file to create)
 	}
 	res.Changed = true
 	if res.New, err = cfg.marshalChecked(after, comments); err != nil {
