@@ -331,3 +331,18 @@ func decodedURLs(s string) string {
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{Dir: filepath.Join("testdata", "script")})
 }
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"ekstoken", "--version"}, {"ekstoken", "version"}} {
+		r := runWith(t, args, nil, "")
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "ekstoken ") || strings.Count(r.stdout, "\n") != 1 || r.stderr != "" {
+			t.Errorf("%q: %+v", args, r)
+		}
+	}
+	old := version
+	version = "v9.9.9"
+	defer func() { version = old }()
+	if r := runWith(t, []string{"ekstoken", "--version"}, nil, ""); r.stdout != "ekstoken v9.9.9\n" {
+		t.Errorf("-X main.version: %q", r.stdout)
+	}
+}
