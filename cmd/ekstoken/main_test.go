@@ -346,3 +346,14 @@ func TestVersion(t *testing.T) {
 		t.Errorf("-X main.version: %q", r.stdout)
 	}
 }
+
+func TestDecodeFuture(t *testing.T) {
+	r := runAt(cliTime.Add(-time.Hour), []string{"ekstoken", "decode", cliToken}, nil, "")
+	if r.code != 0 || !strings.Contains(r.stdout, "(1h0m0s in the future)") || !strings.Contains(r.stdout, "warning      signed 1h0m0s in the future") {
+		t.Errorf("%+v", r)
+	}
+	r = runAt(cliTime.Add(16*time.Minute), []string{"ekstoken", "decode", cliToken}, nil, "")
+	if r.code != 1 || !strings.Contains(r.stdout, "(expired 1m0s ago)") || !strings.Contains(r.stderr, "X-Amz-Date parameter is expired") {
+		t.Errorf("%+v", r)
+	}
+}
