@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -25,6 +26,8 @@ type credRequest struct {
 	// Identity is the atmos --identity / -i ("" = ATMOS_IDENTITY).
 	Identity string
 	Now      func() time.Time
+	// Stderr receives what credential helpers (credential_process) say.
+	Stderr io.Writer
 }
 
 // stsConfig are the STS endpoint settings (token.EndpointConfig without
