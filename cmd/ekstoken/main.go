@@ -20,6 +20,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/ekstoken/ekstoken/sigv4"
 	"github.com/ekstoken/ekstoken/token"
 )
 
@@ -48,6 +49,13 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		// A person typing `ekstoken` alone wants to know how to use it.
 		io.WriteString(stderr, usage)
 		return exitUsage
+	}
+	if len(args) > 1 && args[1] == "kubeconfig" {
+		return runKubeconfig(context.Background(), args[2:], getenv, stdout, stderr,
+			func(ctx context.Context, profile, identity string) (sigv4.Credentials, error) {
+				cr, err := resolveCredentials(ctx, credRequest{Env: getenv, Profile: profile, Identity: identity, Now: now, Stderr: stderr})
+				return cr.Creds, err
+			})
 	}
 	inv, err := parseArgs(args, getenv)
 	if err != nil {

@@ -343,3 +343,29 @@ func TestAtmosSessionExpired(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"ekstoken", "--version"}, {"ekstoken", "version"}} {
+		r := runWith(t, args, nil, "")
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "ekstoken ") || strings.Count(r.stdout, "\n") != 1 || r.stderr != "" {
+			t.Errorf("%q: %+v", args, r)
+		}
+	}
+	old := version
+	version = "v9.9.9"
+	defer func() { version = old }()
+	if r := runWith(t, []string{"ekstoken", "--version"}, nil, ""); r.stdout != "ekstoken v9.9.9\n" {
+		t.Errorf("-X main.version: %q", r.stdout)
+	}
+}
+
+func TestDecodeFuture(t *testing.T) {
+	r := runAt(cliTime.Add(-time.Hour), []string{"ekstoken", "decode", cliToken}, nil, "")
+	if r.code != 0 || !strings.Contains(r.stdout, "(1h0m0s in the future)") || !strings.Contains(r.stdout, "warning      signed 1h0m0s in the future") {
+		t.Errorf("%+v", r)
+	}
+	r = runAt(cliTime.Add(16*time.Minute), []string{"ekstoken", "decode", cliToken}, nil, "")
+	if r.code != 1 || !strings.Contains(r.stdout, "(expired 1m0s ago)") || !strings.Contains(r.stderr, "X-Amz-Date parameter is expired") {
+		t.Errorf("%+v", r)
+	}
+}
