@@ -8,12 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
+
 	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/ekstoken/ekstoken/internal/awshttp"
 	"github.com/ekstoken/ekstoken/sigv4"
 )
 
@@ -175,29 +176,25 @@ type containerAnswer struct {
 	Message         string `json:"message"`
 }
 
-func (c *Container) attempt(ctx context.Context, client *http.Client, timeout time.Duration, auth string) (Issued, bool, error) {
+func (c *Container) attempt(ctx context.Context, do doFunc, timeout time.Duration, auth string) (Issued, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL, nil)
-	if err != nil {
-		return Issued{}, false, fmt.Errorf("container credentials %s: %w", c.URL, err)
+	u, err := url.Parse(c.URL)
+	if err != nil || u.Host == "" {
+		return Issued{}, false, fmt.Errorf("container credentials: %q is not a URL", c.URL)
 	}
-	req.Header.Set("Accept", "application/json")
+	req := &awshttp.Request{Method: "GET", URL: u, Header: awshttp.Header{{"Accept", "application/json"}}}
 	if auth != "" {
-		req.Header.Set("Authorization", auth)
+		req.Header = append(req.Header, [2]string{"Authorization", auth})
 	}
-	resp, err := client.Do(req)
+	resp, err := do(ctx, req)
 	if err != nil {
 		return Issued{}, true, fmt.Errorf("container credentials %s: %s", c.URL, describeTransportError(err, timeout))
 	}
-	defer resp.Body.Close()
-	raw, err := readBody(resp.Body)
-	if err != nil {
-		return Issued{}, true, fmt.Errorf("container credentials %s: %s", c.URL, describeTransportError(err, timeout))
-	}
+	raw := resp.Body
 	var a containerAnswer
 	jsonErr := json.Unmarshal(raw, &a)
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != 200 {
 		msg := fmt.Sprintf("HTTP %d", resp.StatusCode)
 		if jsonErr == nil && (a.Code != "" || a.Message != "") {
 			msg += ": " + oneLine(strings.TrimSpace(a.Code+" "+a.Message), 300)

@@ -8,14 +8,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"sync"
 	"time"
+
+	"github.com/ekstoken/ekstoken/internal/awshttp"
 )
 
 // HTTPConfig says how the network credential sources reach AWS. The zero
@@ -23,7 +23,11 @@ import (
 //
 // Nothing here is touched until a source is about to make a request: the
 // static-key path never parses a CA bundle (about 4 ms for a corporate
-// bundle) or builds a transport.
+// bundle) or builds a client.
+//
+// Requests go through internal/awshttp, a minimal HTTP/1.1 client, not
+// net/http (which would cost the binary 1.2 MB): one request per
+// connection, no HTTP/2, no redirects; see that package for the details.
 type HTTPConfig struct {
 	// CABundle is the path of a PEM file of trusted roots: AWS_CA_BUNDLE,
 	// else the profile's ca_bundle. When set it REPLACES the system roots,
@@ -33,68 +37,58 @@ type HTTPConfig struct {
 	// than an empty trust store.
 	CABundle string
 
-	// Proxy picks the proxy for a request; nil means
-	// http.ProxyFromEnvironment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, and
-	// their lower-case forms). Requests to link-local addresses (IMDS, the
-	// ECS and EKS Pod Identity agents) never go through a proxy: no proxy
-	// can reach the instance's own link-local services, and the AWS CLI docs
-	// tell users to put 169.254.169.254 in NO_PROXY for that reason.
-	// Loopback is never proxied either (net/http's rule).
-	Proxy func(*http.Request) (*url.URL, error)
+	// Proxy picks the proxy for a request URL; nil means the proxy
+	// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, and their lower-case
+	// forms) with net/http's ProxyFromEnvironment semantics. Requests to
+	// link-local addresses (IMDS, the ECS and EKS Pod Identity agents) never
+	// go through a proxy: no proxy can reach the instance's own link-local
+	// services, and the AWS CLI docs tell users to put 169.254.169.254 in
+	// NO_PROXY for that reason. Loopback is never proxied either (net/http's
+	// rule).
+	Proxy func(*url.URL) (*url.URL, error)
 
-	// Transport, when non-nil, is used as is and CABundle and Proxy are
-	// ignored (tests, or programs that bring their own transport).
-	Transport http.RoundTripper
+	// do, when non-nil, sends every request instead of a client built from
+	// the fields above (tests that forward requests to a loopback fake).
+	do doFunc
 }
+
+// doFunc sends one request and reads the whole answer.
+type doFunc func(context.Context, *awshttp.Request) (*awshttp.Response, error)
 
 // httpClient is the lazily built client shared by every source of one
 // resolution. It is safe for concurrent use.
 type httpClient struct {
-	cfg    HTTPConfig
-	once   sync.Once
-	client *http.Client
-	err    error
+	cfg  HTTPConfig
+	once sync.Once
+	do   doFunc
+	err  error
 }
 
 func newHTTPClient(cfg HTTPConfig) *httpClient { return &httpClient{cfg: cfg} }
 
 // get builds the client on first use. The client has no overall timeout:
 // each source bounds its own requests with a context deadline (1 s for IMDS,
-// longer for STS).
-func (h *httpClient) get() (*http.Client, error) {
+// longer for STS). Redirects are never followed: a credential endpoint that
+// redirects is misconfigured or hostile, and following it would carry bearer
+// tokens elsewhere.
+func (h *httpClient) get() (doFunc, error) {
 	h.once.Do(func() {
-		if h.cfg.Transport != nil {
-			h.client = &http.Client{Transport: h.cfg.Transport}
+		if h.cfg.do != nil {
+			h.do = h.cfg.do
 			return
 		}
-		t := &http.Transport{
-			Proxy: skipLinkLocal(h.cfg.Proxy),
-			DialContext: (&net.Dialer{
-				Timeout:   5 * time.Second,
-				KeepAlive: 30 * time.Second,
-			}).DialContext,
-			TLSHandshakeTimeout:   10 * time.Second,
-			ResponseHeaderTimeout: 0, // bounded by the request context
-			IdleConnTimeout:       30 * time.Second,
-			MaxIdleConnsPerHost:   4,
-			ForceAttemptHTTP2:     true,
-		}
+		c := &awshttp.Client{Proxy: skipLinkLocal(h.cfg.Proxy), MaxBody: maxResponse}
 		if h.cfg.CABundle != "" {
 			pool, err := loadCABundle(h.cfg.CABundle)
 			if err != nil {
 				h.err = err
 				return
 			}
-			t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+			c.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 		}
-		h.client = &http.Client{
-			Transport: t,
-			// A credential endpoint that redirects is misconfigured or
-			// hostile; following it would carry bearer tokens elsewhere.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+		h.do = c.Do
 	})
-	return h.client, h.err
+	return h.do, h.err
 }
 
 func loadCABundle(path string) (*x509.CertPool, error) {
@@ -109,15 +103,15 @@ func loadCABundle(path string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-func skipLinkLocal(proxy func(*http.Request) (*url.URL, error)) func(*http.Request) (*url.URL, error) {
+func skipLinkLocal(proxy func(*url.URL) (*url.URL, error)) func(*url.URL) (*url.URL, error) {
 	if proxy == nil {
-		proxy = http.ProxyFromEnvironment
+		proxy = awshttp.FromEnvironment
 	}
-	return func(r *http.Request) (*url.URL, error) {
-		if ip := net.ParseIP(r.URL.Hostname()); ip != nil && (ip.IsLinkLocalUnicast() || ip.IsLoopback() || isEC2LinkLocalV6(ip)) {
+	return func(u *url.URL) (*url.URL, error) {
+		if ip := net.ParseIP(u.Hostname()); ip != nil && (ip.IsLinkLocalUnicast() || ip.IsLoopback() || isEC2LinkLocalV6(ip)) {
 			return nil, nil
 		}
-		return proxy(r)
+		return proxy(u)
 	}
 }
 
@@ -131,14 +125,6 @@ func isEC2LinkLocalV6(ip net.IP) bool {
 
 // maxResponse bounds what a credential endpoint may send back.
 const maxResponse = 1 << 20
-
-func readBody(r io.Reader) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxResponse+1))
-	if err == nil && len(b) > maxResponse {
-		err = errors.New("response larger than 1 MiB")
-	}
-	return b, err
-}
 
 // retryPolicy bounds the attempts of one network call and spaces them with
 // capped exponential backoff and full jitter, so that twenty kubectl
@@ -186,14 +172,10 @@ func isTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
-// describeTransportError shortens a net/http error to what a user can act on.
+// describeTransportError shortens a transport error to what a user can act on.
 func describeTransportError(err error, timeout time.Duration) string {
 	if isTimeout(err) {
 		return fmt.Sprintf("no answer within %v", timeout)
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
 	}
 	return err.Error()
 }

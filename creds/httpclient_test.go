@@ -60,7 +60,7 @@ func TestCABundle(t *testing.T) {
 // static-key resolution never touches it, even a broken one.
 func TestCABundleLazy(t *testing.T) {
 	h := newHTTPClient(HTTPConfig{CABundle: "/nonexistent/bundle.pem"}) // no error yet
-	if h.client != nil || h.err != nil {
+	if h.do != nil || h.err != nil {
 		t.Fatal("built eagerly")
 	}
 	home := t.TempDir()
@@ -95,19 +95,19 @@ func TestProxy(t *testing.T) {
 	defer proxy.Close()
 	pu, _ := url.Parse(proxy.URL)
 	s := newTestSTS("http://sts.us-east-1.amazonaws.com")
-	s.HTTP = newHTTPClient(HTTPConfig{Proxy: http.ProxyURL(pu)})
+	s.HTTP = newHTTPClient(HTTPConfig{Proxy: func(*url.URL) (*url.URL, error) { return pu, nil }})
 	got, err := s.AssumeRole(context.Background(), fakeBase, AssumeRoleInput{RoleARN: "arn:aws:iam::1:role/r", SessionName: "s"})
 	if err != nil || got.AccessKeyID != "ASIAPROXY" || proxied.Load() != 1 {
 		t.Fatalf("%v %v, %d proxied", got, err, proxied.Load())
 	}
-	pf := skipLinkLocal(http.ProxyURL(pu))
+	pf := skipLinkLocal(func(*url.URL) (*url.URL, error) { return pu, nil })
 	for _, u := range []string{"http://169.254.169.254/latest/api/token", "http://169.254.170.23/v1/credentials", "http://[fd00:ec2::254]/", "http://127.0.0.1:9/"} {
-		r, _ := http.NewRequest("GET", u, nil)
+		r, _ := url.Parse(u)
 		if p, _ := pf(r); p != nil {
 			t.Errorf("%s proxied via %s", u, p)
 		}
 	}
-	r, _ := http.NewRequest("GET", "https://portal.sso.us-east-1.amazonaws.com/", nil)
+	r, _ := url.Parse("https://portal.sso.us-east-1.amazonaws.com/")
 	if p, _ := pf(r); p == nil {
 		t.Error("AWS host not proxied")
 	}

@@ -7,13 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
+
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ekstoken/ekstoken/internal/awshttp"
 	"github.com/ekstoken/ekstoken/sigv4"
 )
 
@@ -97,28 +97,28 @@ func (m *IMDS) Retrieve(ctx context.Context) (Issued, error) {
 	if err != nil {
 		return Issued{}, fmt.Errorf("instance metadata: %w", err)
 	}
-	status, token, err := m.do(ctx, client, http.MethodPut, base+"/latest/api/token", "X-aws-ec2-metadata-token-ttl-seconds", "21600")
+	status, token, err := m.do(ctx, client, "PUT", base+"/latest/api/token", "X-aws-ec2-metadata-token-ttl-seconds", "21600")
 	if err != nil {
 		return Issued{}, err
 	}
 	switch {
-	case status == http.StatusForbidden:
+	case status == 403:
 		return Issued{}, errors.New("instance metadata: token request forbidden (HTTP 403): IMDS is disabled for this caller")
-	case status != http.StatusOK:
+	case status != 200:
 		return Issued{}, fmt.Errorf("instance metadata: token request: HTTP %d", status)
 	case strings.TrimSpace(token) == "":
 		return Issued{}, errors.New("instance metadata: empty session token")
 	}
 	token = strings.TrimSpace(token)
 	const credPath = "/latest/meta-data/iam/security-credentials/"
-	status, list, err := m.do(ctx, client, http.MethodGet, base+credPath, "X-aws-ec2-metadata-token", token)
+	status, list, err := m.do(ctx, client, "GET", base+credPath, "X-aws-ec2-metadata-token", token)
 	if err != nil {
 		return Issued{}, err
 	}
-	if status == http.StatusNotFound {
+	if status == 404 {
 		return Issued{}, fmt.Errorf("instance metadata: %w", errNoInstanceRole)
 	}
-	if status != http.StatusOK {
+	if status != 200 {
 		return Issued{}, fmt.Errorf("instance metadata: listing roles: HTTP %d", status)
 	}
 	role, _, _ := strings.Cut(strings.TrimSpace(list), "\n")
@@ -126,11 +126,11 @@ func (m *IMDS) Retrieve(ctx context.Context) (Issued, error) {
 	if role == "" {
 		return Issued{}, fmt.Errorf("instance metadata: %w", errNoInstanceRole)
 	}
-	status, body, err := m.do(ctx, client, http.MethodGet, base+credPath+url.PathEscape(role), "X-aws-ec2-metadata-token", token)
+	status, body, err := m.do(ctx, client, "GET", base+credPath+url.PathEscape(role), "X-aws-ec2-metadata-token", token)
 	if err != nil {
 		return Issued{}, err
 	}
-	if status != http.StatusOK {
+	if status != 200 {
 		return Issued{}, fmt.Errorf("instance metadata: credentials of role %s: HTTP %d", role, status)
 	}
 	var a imdsAnswer
@@ -156,7 +156,7 @@ func (m *IMDS) Retrieve(ctx context.Context) (Issued, error) {
 
 // do makes one IMDS request with its retries and returns the final status
 // and body. Transport failures come back as errors.
-func (m *IMDS) do(ctx context.Context, client *http.Client, method, u, hk, hv string) (int, string, error) {
+func (m *IMDS) do(ctx context.Context, client doFunc, method, u, hk, hv string) (int, string, error) {
 	timeout := cmp(m.Timeout, time.Second)
 	retry := m.Retry
 	if retry.Attempts == 0 {
@@ -186,24 +186,18 @@ func (m *IMDS) do(ctx context.Context, client *http.Client, method, u, hk, hv st
 	}
 }
 
-func (m *IMDS) once(ctx context.Context, client *http.Client, timeout time.Duration, method, u, hk, hv string) (int, string, error) {
+func (m *IMDS) once(ctx context.Context, do doFunc, timeout time.Duration, method, u, hk, hv string) (int, string, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	pu, err := url.Parse(u)
+	if err != nil || pu.Host == "" {
+		return 0, "", fmt.Errorf("%q is not a URL", u)
+	}
+	resp, err := do(ctx, &awshttp.Request{Method: method, URL: pu, Header: awshttp.Header{{hk, hv}}})
 	if err != nil {
 		return 0, "", err
 	}
-	req.Header.Set(hk, hv)
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer resp.Body.Close()
-	b, err := readBody(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		return 0, "", err
-	}
-	return resp.StatusCode, string(b), nil
+	return resp.StatusCode, string(resp.Body), nil
 }
 
 // IMDSAttempts parses AWS_METADATA_SERVICE_NUM_ATTEMPTS (or the profile's

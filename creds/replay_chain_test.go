@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"context"
+	"github.com/ekstoken/ekstoken/internal/awshttp"
 	"github.com/ekstoken/ekstoken/sigv4"
 	"net/http"
 	"net/url"
@@ -19,30 +20,33 @@ import (
 	"time"
 )
 
-// forwarder is an http.RoundTripper that records the URL each request was
-// built for (the real AWS host the chain resolved) and sends the request to
-// a loopback fake instead, Host header unchanged.
+// forwarder records the URL each request was built for (the real AWS host
+// the chain resolved) and sends the request to a loopback fake instead, Host
+// header unchanged.
 type forwarder struct {
 	to   *url.URL
 	mu   sync.Mutex
 	urls []string
 }
 
-func (f *forwarder) RoundTrip(r *http.Request) (*http.Response, error) {
+func (f *forwarder) Do(ctx context.Context, r *awshttp.Request) (*awshttp.Response, error) {
 	f.mu.Lock()
 	f.urls = append(f.urls, r.URL.String())
 	f.mu.Unlock()
-	r2 := r.Clone(r.Context())
-	r2.URL.Scheme, r2.URL.Host = f.to.Scheme, f.to.Host
+	r2 := *r
+	u := *r.URL
+	u.Scheme, u.Host = f.to.Scheme, f.to.Host
+	r2.URL = &u
 	r2.Host = r.URL.Host
-	return http.DefaultTransport.RoundTrip(r2)
+	c := awshttp.Client{Proxy: func(*url.URL) (*url.URL, error) { return nil, nil }}
+	return c.Do(ctx, &r2)
 }
 
-// withTransport makes the chain's shared client (no CA bundle) use rt for
-// the duration of the test.
-func withTransport(t *testing.T, rt http.RoundTripper) {
+// withTransport makes the chain's shared client (no CA bundle) send every
+// request through fw for the duration of the test.
+func withTransport(t *testing.T, fw *forwarder) {
 	old, had := httpClients.Load("")
-	httpClients.Store("", newHTTPClient(HTTPConfig{Transport: rt}))
+	httpClients.Store("", newHTTPClient(HTTPConfig{do: fw.Do}))
 	t.Cleanup(func() {
 		if had {
 			httpClients.Store("", old)

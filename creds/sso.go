@@ -9,13 +9,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
+
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/ekstoken/ekstoken/internal/awshttp"
 	"github.com/ekstoken/ekstoken/sigv4"
 )
 
@@ -120,7 +121,7 @@ func (s *SSO) GetRoleCredentials(ctx context.Context, accessToken, accountID, ro
 	}
 	what := fmt.Sprintf("SSO GetRoleCredentials (account %s, role %s)", accountID, roleName)
 	for attempt := 1; ; attempt++ {
-		res, again, err := s.attempt(ctx, client, timeout, u.String(), accessToken, accountID, profile, what)
+		res, again, err := s.attempt(ctx, client, timeout, u, accessToken, accountID, profile, what)
 		if err == nil {
 			return res, nil
 		}
@@ -136,25 +137,19 @@ func (s *SSO) GetRoleCredentials(ctx context.Context, accessToken, accountID, ro
 	}
 }
 
-func (s *SSO) attempt(ctx context.Context, client *http.Client, timeout time.Duration, u, accessToken, accountID, profile, what string) (Issued, bool, error) {
+func (s *SSO) attempt(ctx context.Context, do doFunc, timeout time.Duration, u *url.URL, accessToken, accountID, profile, what string) (Issued, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return Issued{}, false, fmt.Errorf("%s: %w", what, err)
-	}
-	req.Header.Set("x-amz-sso_bearer_token", accessToken)
-	req.Header.Set("Accept", "application/json")
-	resp, err := client.Do(req)
+	req := &awshttp.Request{Method: "GET", URL: u, Header: awshttp.Header{
+		{"x-amz-sso_bearer_token", accessToken},
+		{"Accept", "application/json"},
+	}}
+	resp, err := do(ctx, req)
 	if err != nil {
 		return Issued{}, true, fmt.Errorf("%s: %s", what, describeTransportError(err, timeout))
 	}
-	defer resp.Body.Close()
-	raw, err := readBody(resp.Body)
-	if err != nil {
-		return Issued{}, true, fmt.Errorf("%s: %s", what, describeTransportError(err, timeout))
-	}
-	if resp.StatusCode != http.StatusOK {
+	raw := resp.Body
+	if resp.StatusCode != 200 {
 		var e struct {
 			Message  string `json:"message"`
 			Message2 string `json:"Message"`
@@ -163,7 +158,7 @@ func (s *SSO) attempt(ctx context.Context, client *http.Client, timeout time.Dur
 		msg := oneLine(e.Message+e.Message2, 300)
 		kind := resp.Header.Get("X-Amzn-Errortype")
 		kind, _, _ = strings.Cut(kind, ":")
-		if resp.StatusCode == http.StatusUnauthorized || kind == "UnauthorizedException" {
+		if resp.StatusCode == 401 || kind == "UnauthorizedException" {
 			return Issued{}, false, &ssoLoginError{profile, fmt.Sprintf("the portal refused the cached token (HTTP %d %s)", resp.StatusCode, msg)}
 		}
 		detail := fmt.Sprintf("HTTP %d", resp.StatusCode)

@@ -3,17 +3,16 @@
 package creds
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ekstoken/ekstoken/internal/awshttp"
 	"github.com/ekstoken/ekstoken/sigv4"
-	"github.com/ekstoken/ekstoken/sigv4/sigv4http"
 )
 
 // Issued are credentials a network source handed out, with the account they
@@ -249,37 +248,35 @@ func (s *STS) call(ctx context.Context, op, roleARN string, body []byte, signWit
 	}
 }
 
-func (s *STS) attempt(ctx context.Context, client *http.Client, timeout time.Duration, op, roleARN string, body []byte, signWith *sigv4.Credentials) (Issued, *STSError, error) {
+func (s *STS) attempt(ctx context.Context, do doFunc, timeout time.Duration, op, roleARN string, body []byte, signWith *sigv4.Credentials) (Issued, *STSError, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.Endpoint, bytes.NewReader(body))
-	if err != nil {
-		return Issued{}, nil, fmt.Errorf("sts %s %s: endpoint %q: %w", op, roleARN, s.Endpoint, err)
+	u, err := url.Parse(s.Endpoint)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return Issued{}, nil, fmt.Errorf("sts %s %s: endpoint %q is not an http(s) URL", op, roleARN, s.Endpoint)
 	}
-	if req.URL.Path == "" {
-		req.URL.Path = "/"
+	if u.Path == "" {
+		u.Path = "/"
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	req.Header.Set("Accept", "text/xml")
+	req := &awshttp.Request{Method: "POST", URL: u, Body: body, Header: awshttp.Header{
+		{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
+		{"Accept", "text/xml"},
+	}}
 	if signWith != nil {
 		signer := s.Signer
 		if signer == nil {
 			signer = new(sigv4.Signer)
 		}
-		if err := sigv4http.Sign(signer, req, *signWith, &sigv4.Options{Service: "sts", Region: s.Region, Time: s.now().UTC()}); err != nil {
+		if err := awshttp.Sign(signer, req, *signWith, &sigv4.Options{Service: "sts", Region: s.Region, Time: s.now().UTC()}); err != nil {
 			return Issued{}, nil, fmt.Errorf("sts %s %s: signing: %w", op, roleARN, err)
 		}
 	}
-	resp, err := client.Do(req)
+	resp, err := do(ctx, req)
 	if err != nil {
 		return Issued{}, &STSError{Op: op, RoleARN: roleARN, Err: errors.New(describeTransportError(err, timeout))}, nil
 	}
-	defer resp.Body.Close()
-	raw, err := readBody(resp.Body)
-	if err != nil {
-		return Issued{}, &STSError{Op: op, RoleARN: roleARN, Err: fmt.Errorf("reading the answer: %s", describeTransportError(err, timeout))}, nil
-	}
-	if resp.StatusCode != http.StatusOK {
+	raw := resp.Body
+	if resp.StatusCode != 200 {
 		return Issued{}, parseSTSError(op, roleARN, resp.StatusCode, raw), nil
 	}
 	res, err := parseSTSResult(raw)
