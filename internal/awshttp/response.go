@@ -71,9 +71,6 @@ func (h *headReader) line() (string, error) {
 			continue
 		}
 		if err == io.EOF {
-			if len(buf) == 0 {
-				return "", errors.New("connection closed before a response")
-			}
 			return "", io.ErrUnexpectedEOF
 		}
 		if err != nil {
@@ -88,6 +85,9 @@ func (h *headReader) line() (string, error) {
 }
 
 func readHead(br *bufio.Reader) (*Response, error) {
+	if _, err := br.Peek(1); err == io.EOF {
+		return nil, errors.New("connection closed before a response")
+	}
 	h := &headReader{br: br, left: maxHeaderBytes}
 	line, err := h.line()
 	if err != nil {
