@@ -80,10 +80,25 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		}
 	}
 	resp, err := c.do(ctx, r, proxy)
-	if err != nil && ctx.Err() != nil {
-		return nil, fmt.Errorf("%w (%v)", ctx.Err(), err)
+	if err != nil {
+		if cerr := ctxErr(ctx); cerr != nil {
+			return nil, fmt.Errorf("%w (%v)", cerr, err)
+		}
+		return nil, err
 	}
-	return resp, err
+	return resp, nil
+}
+
+// ctxErr is ctx.Err(), or DeadlineExceeded once the deadline has passed
+// (a connection deadline set from it may fire before the context's timer).
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func (c *Client) do(ctx context.Context, r *Request, proxy *url.URL) (*Response, error) {
