@@ -22,7 +22,10 @@ type Request struct {
 	URL    *url.URL
 	// Host, when set, is sent as the Host header instead of URL.Host (tests
 	// that send a request built for an AWS host to a loopback fake).
-	Host   string
+	Host string
+	// Header holds the caller's fields, sent in order after Host and
+	// User-Agent. Host, Content-Length, Connection and Transfer-Encoding
+	// fields here are ignored: Do writes its own.
 	Header Header
 	Body   []byte
 }

@@ -313,6 +313,24 @@ func TestDoThroughProxy(t *testing.T) {
 	}
 }
 
+// An https:// proxy: TLS to the proxy, CONNECT, TLS to the target inside.
+func TestDoThroughTLSProxy(t *testing.T) {
+	target := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "inner") }))
+	defer target.Close()
+	p := &connectProxy{}
+	proxy := httptest.NewTLSServer(p)
+	defer proxy.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(target.Certificate())
+	pool.AddCert(proxy.Certificate())
+	pu := mustURL(t, proxy.URL)
+	c := &Client{TLSConfig: &tls.Config{RootCAs: pool}, Proxy: func(*url.URL) (*url.URL, error) { return pu, nil }}
+	resp, err := c.Do(context.Background(), &Request{URL: mustURL(t, target.URL)})
+	if err != nil || string(resp.Body) != "inner" || p.connects.Load() != 1 {
+		t.Fatalf("%v %v, %d CONNECTs", resp, err, p.connects.Load())
+	}
+}
+
 func TestDoProxyFromEnvironment(t *testing.T) {
 	var hits atomic.Int32
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
