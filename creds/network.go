@@ -36,7 +36,8 @@ import (
 //
 // STS calls use the token package's endpoint resolver with the profile's
 // settings (AWS_ENDPOINT_URL_STS & co., FIPS, dual-stack) and the region
-// AWS_REGION, else AWS_DEFAULT_REGION, else the selected profile's region,
+// the command line's --region (Request.Region), else AWS_REGION, else
+// AWS_DEFAULT_REGION, else the selected profile's region,
 // else "aws-global" (sts.amazonaws.com, signed for us-east-1), which is what
 // botocore falls back to for a region-less STS client.
 //
@@ -141,7 +142,7 @@ func (n *netStep) cache() *Cache {
 
 // region is the region for STS calls; see networkStep.
 func (n *netStep) region() string {
-	for _, v := range []string{n.c.Env("AWS_REGION"), n.c.Env("AWS_DEFAULT_REGION"), n.c.Region} {
+	for _, v := range []string{n.c.RegionFlag, n.c.Env("AWS_REGION"), n.c.Env("AWS_DEFAULT_REGION"), n.c.Region} {
 		if v != "" {
 			return v
 		}

@@ -37,6 +37,10 @@ type Request struct {
 	// location ("" = $XDG_CACHE_HOME/ekstoken or ~/.cache/ekstoken).
 	NoCache  bool
 	CacheDir string
+	// Region is the command line's --region: STS calls (assuming a role,
+	// web identity) use it before AWS_REGION, AWS_DEFAULT_REGION and the
+	// profile's region, as the AWS CLI does with --region.
+	Region string
 	// AssumeRole, when RoleARN is set, is one more sts:AssumeRole applied on
 	// top of whatever the chain resolves: the command line's --role-arn (AWS
 	// CLI), -r/--role (aws-iam-authenticator), --session-name and

@@ -91,8 +91,8 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 
 // mint makes the token and returns exactly what goes to stdout.
 func mint(inv *invocation, getenv func(string) string, stderr io.Writer) ([]byte, error) {
-	if inv.roleARN != "" {
-		return nil, fmt.Errorf("%s %q: %w", inv.roleFlag, inv.roleARN, errRoleUnsupported)
+	if inv.forwardName && inv.roleARN != "" {
+		return nil, errForwardSessionName
 	}
 	cr, err := resolveCredentials(context.Background(), credRequest{
 		Env:      getenv,
@@ -100,6 +100,9 @@ func mint(inv *invocation, getenv func(string) string, stderr io.Writer) ([]byte
 		Identity: inv.identity,
 		Now:      now,
 		Stderr:   stderr,
+		NoCache:  inv.noCache,
+		Region:   inv.region,
+		Role:     inv.role(),
 	})
 	if err != nil {
 		return nil, err

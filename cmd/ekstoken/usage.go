@@ -25,7 +25,11 @@ Flags:
   --output json|token   the ExecCredential (default) or the bare token;
                         aws: --query status.token --output text prints the bare token,
                         authenticator: --token-only
-  --role-arn ARN        (also -r, --role) assume a role first: not supported yet
+  --role-arn ARN        (also -r, --role) assume this role with the credentials found
+  --session-name NAME   its session name (also -s; aws spelling: EKSGetTokenAuth)
+  --external-id ID      its external id (also -e)
+  --no-cache            do not read or write ekstoken's cache of assumed-role,
+                        SSO and web-identity credentials (~/.cache/ekstoken)
   --debug               say on stderr where credentials and endpoint came from
 
 Credentials, as the AWS CLI v2 finds them: an atmos identity (--identity,
