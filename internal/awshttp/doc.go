@@ -30,6 +30,8 @@
 //     over 64 KiB is an error, not a truncated read.
 //   - Obsolete line folding in response headers is rejected (RFC 9112 §5.2
 //     allows a client to reject it), as are header names that are not tokens.
+//   - An HTTP/1.0 response with Transfer-Encoding is an error (RFC 9112 §6.1:
+//     faulty framing); net/http ignores the header and reads to close.
 //   - Proxies: http:// and https:// proxy URLs only; socks5 is an error.
 //     Non-ASCII host names are not IDNA-converted for NO_PROXY matching
 //     (AWS host names are ASCII). The environment is read on every call

@@ -19,6 +19,8 @@ type Response struct {
 	Status     string // "200 OK"
 	Header     Header
 	Body       []byte
+
+	http10 bool // the status line said HTTP/1.0
 }
 
 // DefaultMaxBody caps a response body when Client.MaxBody is zero.
@@ -121,7 +123,7 @@ func parseStatusLine(line string) (*Response, error) {
 		}
 	}
 	n, _ := strconv.Atoi(code)
-	return &Response{StatusCode: n, Status: strings.TrimSpace(rest)}, nil
+	return &Response{StatusCode: n, Status: strings.TrimSpace(rest), http10: proto == "HTTP/1.0"}, nil
 }
 
 // readFields reads header (or trailer) fields up to the empty line.
@@ -158,6 +160,10 @@ func readBody(br *bufio.Reader, resp *Response, method string, maxBody int64) er
 		return nil
 	}
 	if te := resp.Header.Values("Transfer-Encoding"); len(te) > 0 {
+		if resp.http10 {
+			// RFC 9112 §6.1: treat the framing as faulty.
+			return errors.New("HTTP/1.0 response with Transfer-Encoding")
+		}
 		if len(te) != 1 || !strings.EqualFold(strings.TrimSpace(te[0]), "chunked") {
 			return fmt.Errorf("unsupported Transfer-Encoding %q", clip(strings.Join(te, ", ")))
 		}

@@ -83,6 +83,7 @@ func TestReadResponseMalformed(t *testing.T) {
 		{"chunk without CRLF", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhiX\r\n0\r\n\r\n", "chunk not followed by CRLF"},
 		{"chunked cut", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", "unexpected EOF"},
 		{"no last chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n", "unexpected EOF"},
+		{"HTTP/1.0 with Transfer-Encoding", "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "HTTP/1.0 response with Transfer-Encoding"},
 		{"101", "HTTP/1.1 101 Switching Protocols\r\n\r\n", "101"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
