@@ -72,7 +72,9 @@ func NewClient(c aws.Credentials, region string, fips, dualStack bool) *sts.Clie
 
 type credentials aws.Credentials
 
-func (c credentials) Retrieve(context.Context) (aws.Credentials, error) { return aws.Credentials(c), nil }
+func (c credentials) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials(c), nil
+}
 
 // PresignClientURL presigns GetCallerIdentity through the STS presign
 // client; t zero means the SDK's clock.
