@@ -1,0 +1,212 @@
+package sigv4
+
+import (
+	"strconv"
+)
+
+// This file builds the canonical request. Everything is appended to a
+// scratch buffer; values the signer computes itself (the credential scope,
+// the signed-headers list, the date) are written in place rather than built
+// as strings first, so the hot path does not allocate.
+
+// entry is one query parameter or header of the canonical request. Most are
+// literal strings; a few are "virtual": their value is written from the
+// signing state when the canonical request is written.
+type entry struct {
+	key, value string
+	virt       virtual
+}
+
+type virtual uint8
+
+const (
+	literal       virtual = iota
+	vDate                 // X-Amz-Date / x-amz-date: the 16-byte timestamp
+	vCredential           // X-Amz-Credential: access key id + "/" + scope
+	vSignedHeader         // X-Amz-SignedHeaders: the signed header names
+	vExpires              // X-Amz-Expires: seconds
+)
+
+// unreserved reports whether c is left as is by AWS URI encoding
+// (RFC 3986 unreserved characters).
+func unreserved(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+const upperhex = "0123456789ABCDEF"
+
+// appendEscaped appends s URI-encoded the AWS way: every byte but the
+// unreserved ones as %XX with upper-case hex; '/' too unless keepSlash.
+func appendEscaped(dst []byte, s string, keepSlash bool) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) || keepSlash && c == '/' {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', upperhex[c>>4], upperhex[c&15])
+		}
+	}
+	return dst
+}
+
+// escapedRank orders bytes the way their encodings sort: every encoded byte
+// ("%XX", and '%' is below every unreserved character) before every
+// unreserved one; encoded bytes among themselves by value (upper-case hex
+// sorts like the number), unreserved ones by value.
+func escapedRank(c byte) int {
+	if unreserved(c) {
+		return 256 + int(c)
+	}
+	return int(c)
+}
+
+// compareEscaped compares the URI encodings of a and b without building
+// them. Up to the first differing byte the encodings are equal; from there
+// the first differing output byte is decided by those two bytes' ranks.
+func compareEscaped(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return escapedRank(a[i]) - escapedRank(b[i])
+		}
+	}
+	return len(a) - len(b)
+}
+
+// compareQuery orders canonical query parameters: by encoded key, then by
+// encoded value. Virtual values are the signer's own unique keys, never
+// compared by value.
+func compareQuery(x, y entry) int {
+	if c := compareEscaped(x.key, y.key); c != 0 {
+		return c
+	}
+	return compareEscaped(x.value, y.value)
+}
+
+// compareHeaderName orders header names case-insensitively (canonical names
+// are lower-case).
+func compareHeaderName(x, y entry) int {
+	a, b := x.key, y.key
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		ca, cb := lower(a[i]), lower(b[i])
+		if ca != cb {
+			return int(ca) - int(cb)
+		}
+	}
+	return len(a) - len(b)
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lower(a[i]) != lower(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func appendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		dst = append(dst, lower(s[i]))
+	}
+	return dst
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// appendHeaderValue appends a header value trimmed and with every run of
+// white space (folded continuation lines included) collapsed to one space.
+func appendHeaderValue(dst []byte, v string) []byte {
+	start, end := 0, len(v)
+	for start < end && isSpace(v[start]) {
+		start++
+	}
+	for end > start && isSpace(v[end-1]) {
+		end--
+	}
+	space := false
+	for i := start; i < end; i++ {
+		c := v[i]
+		if isSpace(c) {
+			space = true
+			continue
+		}
+		if space {
+			dst = append(dst, ' ')
+			space = false
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// appendCanonicalPath appends the canonical URI of path (as sent on the
+// wire): dot segments removed and empty segments collapsed when normalize,
+// then URI-encoded once more unless single (S3).
+func appendCanonicalPath(dst []byte, path string, normalize, single bool) []byte {
+	if path == "" {
+		path = "/"
+	}
+	if !normalize {
+		if single {
+			return append(dst, path...)
+		}
+		return appendEscaped(dst, path, true)
+	}
+	// Normalize in place at the end of dst: segments are appended as
+	// "/seg"; ".." truncates back to the previous '/'.
+	base := len(dst)
+	for i := 0; i < len(path); {
+		for i < len(path) && path[i] == '/' {
+			i++
+		}
+		j := i
+		for j < len(path) && path[j] != '/' {
+			j++
+		}
+		seg := path[i:j]
+		i = j
+		switch seg {
+		case "", ".":
+		case "..":
+			k := len(dst)
+			for k > base && dst[k-1] != '/' {
+				k--
+			}
+			if k > base {
+				k-- // drop the '/' too
+			}
+			dst = dst[:k]
+		default:
+			dst = append(dst, '/')
+			if single {
+				dst = append(dst, seg...)
+			} else {
+				dst = appendEscaped(dst, seg, false)
+			}
+		}
+	}
+	if len(dst) == base || path[len(path)-1] == '/' {
+		dst = append(dst, '/')
+	}
+	return dst
+}
+
+// appendExpires appends d in whole seconds.
+func appendExpires(dst []byte, d int64) []byte {
+	return strconv.AppendInt(dst, d, 10)
+}

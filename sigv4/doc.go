@@ -1,0 +1,32 @@
+// Package sigv4 implements AWS Signature Version 4 for HTTP requests: query
+// presigning (what an EKS token is) and Authorization-header signing (what
+// STS, SSO and EKS API calls use).
+//
+// It depends on the standard library only and knows nothing of EKS. The
+// credentials are a plain value passed on every call; the service, region,
+// signing time, expiry and the headers to sign are per-call inputs (Options).
+//
+// Two ways in:
+//
+//   - The convenient one works on *http.Request: PresignHTTP returns the
+//     presigned URL, SignHTTP sets the Authorization, X-Amz-Date,
+//     X-Amz-Security-Token and, on request, X-Amz-Content-Sha256 headers.
+//   - The allocation-lean one, for hot loops, takes a Request description
+//     (method, host, path, query and headers as plain strings) and appends the
+//     result to a caller's buffer: AppendPresignedURL and AppendAuthorization,
+//     in the style of crypto's AppendX functions. With a warm signing-key
+//     cache and a dst of sufficient capacity it does not allocate.
+//
+// Both share one canonicalization (canonical.go) and one signing routine, so
+// they cannot disagree. Options.Trace exposes the intermediate stages
+// (canonical request, string to sign, signature) for tests and debugging; the
+// fast path pays one nil check for it.
+//
+// The rules implemented are those of the AWS SigV4 test suite (the AWS
+// Common Runtime's v4 suite and botocore's older one, both run as golden tests
+// under testdata/sigv4): path normalization on or off, single or double URI
+// encoding of the path, headers lower-cased, trimmed, whitespace-collapsed,
+// sorted and merged, query parameters sorted by their encoded key then value.
+//
+// Errors never contain the secret access key or the session token.
+package sigv4
