@@ -8,6 +8,7 @@ require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/service/sts v1.53.0
 	github.com/aws/smithy-go v1.28.9
+	github.com/ekstoken/ekstoken v0.0.0
 	sigs.k8s.io/aws-iam-authenticator v0.7.18
 )
 
