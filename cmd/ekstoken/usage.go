@@ -1,0 +1,40 @@
+package main
+
+const usage = `ekstoken prints an Amazon EKS bearer token for kubectl (an ExecCredential).
+
+Usage:
+  ekstoken --cluster-name NAME [--region REGION] [--identity ID] [--profile P] [--output json|token]
+  ekstoken decode [--json] TOKEN|-
+  ekstoken --version | --help
+
+The command lines of the tools it replaces work unchanged (or name a
+symlink to ekstoken after the tool):
+  ekstoken aws eks token --cluster-name NAME --region REGION [--identity=ID]       (atmos)
+  ekstoken [--region R] [--profile P] eks get-token --cluster-name NAME [--output json]
+                                                         (aws eks get-token)
+  ekstoken token -i CLUSTER [--region R] [--token-only]   (aws-iam-authenticator)
+
+Flags:
+  --cluster-name NAME   the EKS cluster the token is for (aws: also --cluster-id ID;
+                        authenticator: -i CLUSTER or KUBERNETES_AWS_AUTHENTICATOR_CLUSTER_ID)
+  --region REGION       the cluster's region; default AWS_REGION, AWS_DEFAULT_REGION,
+                        then the profile's region
+  --identity, -i ID     atmos identity (default ATMOS_IDENTITY)
+  --profile P           AWS profile (default AWS_PROFILE)
+  --output json|token   the ExecCredential (default) or the bare token;
+                        aws: --query status.token --output text prints the bare token,
+                        authenticator: --token-only
+  --role-arn ARN        (also -r, --role) assume a role first: not supported yet
+  --debug               say on stderr where credentials and endpoint came from
+
+Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN.
+Endpoint: https://sts.REGION.<partition domain>/ (every partition);
+AWS_USE_FIPS_ENDPOINT=true, AWS_USE_DUALSTACK_ENDPOINT=true, AWS_ENDPOINT_URL_STS.
+The ExecCredential's apiVersion follows KUBERNETES_EXEC_INFO (v1 or v1beta1).
+
+decode explains a token: host, partition, region, access key, signing time, time
+left, and which rules of the EKS authenticator it fails. - reads the token (or an
+ExecCredential) from stdin.
+
+Exit status: 0 success, 1 error (decode: the token fails a rule), 2 bad command line.
+`

@@ -1,0 +1,137 @@
+package token
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func TestAppendExecCredential(t *testing.T) {
+	exp := time.Date(2023, 4, 28, 0, 14, 0, 999_000_000, time.FixedZone("x", 3600))
+	got := string(AppendExecCredential([]byte("pre:"), APIVersionV1, Token{Value: kaToken, Expiration: exp}))
+	want := `pre:{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"expirationTimestamp":"2023-04-27T23:14:00Z","token":"` + kaToken + `"}}` + "\n"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	// No expiration: the field is left out.
+	got = string(AppendExecCredential(nil, APIVersionV1beta1, Token{Value: "t"}))
+	want = `{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"t"}}` + "\n"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestAppendExecCredentialJSON: whatever goes in, the output is one line of
+// valid JSON that round-trips the values (invalid UTF-8 as U+FFFD).
+func TestAppendExecCredentialJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"uote\back`, "ctl\x00\x01\x1f\x7f\n\r\t", "ünï\u2028\u2029", "bad\xff\xc3", "<>&"} {
+		checkExecCredential(t, s, s)
+	}
+}
+
+func checkExecCredential(t *testing.T, apiVersion, value string) {
+	t.Helper()
+	exp := time.Unix(1682640840, 0)
+	out := AppendExecCredential(nil, apiVersion, Token{Value: value, Expiration: exp})
+	if n := strings.Count(string(out), "\n"); n != 1 || out[len(out)-1] != '\n' {
+		t.Fatalf("output is not one line: %q", out)
+	}
+	var v struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Status     struct {
+			ExpirationTimestamp time.Time `json:"expirationTimestamp"`
+			Token               string    `json:"token"`
+		} `json:"status"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("invalid JSON %q: %v", out, err)
+	}
+	if v.APIVersion != fixUTF8(apiVersion) || v.Kind != "ExecCredential" ||
+		v.Status.Token != fixUTF8(value) || !v.Status.ExpirationTimestamp.Equal(exp) {
+		t.Errorf("round trip of %q, %q: got %+v", apiVersion, value, v)
+	}
+	// Same bytes as encoding/json for valid UTF-8 (modulo its HTML escaping).
+	if utf8.ValidString(value) {
+		ref, _ := json.Marshal(value)
+		r := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(ref))
+		if !strings.Contains(string(out), `"token":`+r+"}") {
+			t.Errorf("token %q encoded differently from encoding/json %s: %s", value, r, out)
+		}
+	}
+}
+
+// fixUTF8 replaces each invalid byte by U+FFFD, as encoding/json does.
+func fixUTF8(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		b.WriteRune(r)
+		i += n
+	}
+	return b.String()
+}
+
+func FuzzAppendExecCredential(f *testing.F) {
+	f.Add(APIVersionV1beta1, kaToken)
+	f.Add("\"", "\x00\xff\u2028")
+	f.Fuzz(func(t *testing.T, apiVersion, value string) {
+		checkExecCredential(t, apiVersion, value)
+	})
+}
+
+func TestExecAPIVersion(t *testing.T) {
+	for _, tc := range []struct {
+		info, want string
+		warn       string // substring; "" means no warning
+	}{
+		{"", APIVersionV1beta1, ""},
+		{`{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}`, APIVersionV1, ""},
+		{`{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","spec":{"interactive":true}}`, APIVersionV1beta1, ""},
+		{`{"apiVersion":"client.authentication.k8s.io/v1alpha1"}`, APIVersionV1alpha1, "deprecated"},
+		{`{"apiVersion":"client.authentication.k8s.io/v2"}`, APIVersionV1beta1, "unrecognized"},
+		{`{"apiVersion":"CLIENT.authentication.k8s.io/v1"}`, APIVersionV1beta1, "unrecognized"},
+		{`{"apiVersion":1}`, APIVersionV1beta1, "unrecognized"},
+		{`{}`, APIVersionV1beta1, "unrecognized"},
+		{`{"kind":"ExecCredential"}`, APIVersionV1beta1, "unrecognized"},
+		{`not json`, APIVersionV1beta1, "cannot parse"},
+		{`["client.authentication.k8s.io/v1"]`, APIVersionV1beta1, "cannot parse"},
+		{`"client.authentication.k8s.io/v1"`, APIVersionV1beta1, "cannot parse"},
+		{`null`, APIVersionV1beta1, "unrecognized"},
+		{`{"apiVersion":"client.authentication.k8s.io/v1"`, APIVersionV1beta1, "cannot parse"},
+	} {
+		got, warn := ExecAPIVersion(tc.info)
+		if got != tc.want || (tc.warn == "") != (warn == "") || !strings.Contains(warn, tc.warn) {
+			t.Errorf("ExecAPIVersion(%q) = %q, %q; want %q, warning with %q", tc.info, got, warn, tc.want, tc.warn)
+		}
+		if strings.Contains(warn, "\n") {
+			t.Errorf("warning is not one line: %q", warn)
+		}
+	}
+}
+
+func FuzzExecAPIVersion(f *testing.F) {
+	f.Add(`{"apiVersion":"client.authentication.k8s.io/v1"}`)
+	f.Add(`{"apiVersion":"client.authentication.k8s.io/v1alpha1"}`)
+	f.Add(`[`)
+	f.Fuzz(func(t *testing.T, info string) {
+		v, warn := ExecAPIVersion(info)
+		switch v {
+		case APIVersionV1, APIVersionV1beta1:
+			if v == APIVersionV1 && warn != "" {
+				t.Errorf("%q: v1 with warning %q", info, warn)
+			}
+		case APIVersionV1alpha1:
+			if warn == "" {
+				t.Errorf("%q: v1alpha1 without warning", info)
+			}
+		default:
+			t.Fatalf("%q: answered %q", info, v)
+		}
+		if strings.ContainsAny(warn, "\r\n") {
+			t.Errorf("%q: warning not one line: %q", info, warn)
+		}
+	})
+}
