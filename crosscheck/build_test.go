@@ -1,3 +1,0 @@
-package crosscheck
-
-func cleanupBuilds() error { return nil }
