@@ -88,15 +88,15 @@ func (a *apiServer) stats() (tokens []string, accepted int, rejected []string) {
 // from the environment given here, no shared files, no IMDS.
 func pluginEnv(id identityEnv) map[string]string {
 	env := map[string]string{
-		"AWS_ACCESS_KEY_ID":           id.AccessKeyID,
-		"AWS_SECRET_ACCESS_KEY":       id.SecretAccessKey,
-		"AWS_CONFIG_FILE":             os.DevNull,
-		"AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_PROFILE":                 "",
-		"AWS_DEFAULT_PROFILE":         "",
-		"AWS_ROLE_ARN":                "",
-		"AWS_WEB_IDENTITY_TOKEN_FILE": "",
+		"AWS_ACCESS_KEY_ID":                      id.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY":                  id.SecretAccessKey,
+		"AWS_CONFIG_FILE":                        os.DevNull,
+		"AWS_SHARED_CREDENTIALS_FILE":            os.DevNull,
+		"AWS_EC2_METADATA_DISABLED":              "true",
+		"AWS_PROFILE":                            "",
+		"AWS_DEFAULT_PROFILE":                    "",
+		"AWS_ROLE_ARN":                           "",
+		"AWS_WEB_IDENTITY_TOKEN_FILE":            "",
 		"AWS_CONTAINER_CREDENTIALS_FULL_URI":     "",
 		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
 	}
