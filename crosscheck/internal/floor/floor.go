@@ -1,43 +1,73 @@
 // Package floor is the raw-crypto floor of an EKS token: the least work any
-// correct minter must do — two SHA-256 passes, four HMACs to derive the
-// signing key (or none when the key is cached) and one HMAC for the
-// signature — written for one fixed request shape with no generality at all.
+// correct minter must do — one SHA-256 of the canonical request, one HMAC
+// of the string to sign, four more HMACs to derive the signing key unless it
+// is cached, and the URL and base64 around them — hand-written for one fixed
+// request shape with no generality and no validation.
 //
-// It is not a product. Benchmarks and the floor binary use it as the lower
-// bound that ekstoken's general signer is compared against
-// (BENCHMARKS.md: "library mint ≤ 1.3x the floor"). Its output is checked
-// byte for byte against aws-sdk-go-v2 in floor_test.go, so the bound is the
-// cost of a correct token, not of an approximation.
+// It is not a product. Benchmarks and the floortoken binary use it as the
+// lower bound that ekstoken's general signer is measured against
+// (BENCHMARKS.md). Its output is checked byte for byte against aws-sdk-go-v2
+// and aws-iam-authenticator's known answer (TestFloorAndSDKMintersAgree),
+// so the bound is the cost of a correct token, not of an approximation.
+//
+// sigv4's BenchmarkFloor* (root module) is the floor of the signature alone;
+// scripts/bench.sh runs it in the same rounds.
 package floor
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"hash"
 	"time"
 )
 
 const emptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-// Minter mints tokens for one (host, region, cluster, credentials). The
-// derived key is cached per day when Cache is set.
+// Minter mints tokens for one (host, region, cluster, credentials). With
+// Cache the derived key (and its HMAC state) is kept for the day.
 type Minter struct {
 	Host, Region, Cluster     string
 	AccessKeyID, Secret, STok string
 	Cache                     bool
 
-	keyDay string
-	mac    hash.Hash
+	keyDay [8]byte
+	key    [32]byte
+	hasKey bool
 	buf    []byte
-	ubuf   []byte
+	hbuf   []byte
 }
 
-func hm(key []byte, data string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(data))
-	return m.Sum(nil)
+// hmacSHA256 is HMAC-SHA256 (RFC 2104) for keys of at most 64 bytes, with
+// scratch as its only memory: no allocation once scratch has grown.
+func hmacSHA256(scratch *[]byte, key []byte, msg ...[]byte) [32]byte {
+	var k [64]byte
+	copy(k[:], key)
+	b := (*scratch)[:0]
+	for i := range k {
+		b = append(b, k[i]^0x36)
+	}
+	for _, m := range msg {
+		b = append(b, m...)
+	}
+	inner := sha256.Sum256(b)
+	b = b[:0]
+	for i := range k {
+		b = append(b, k[i]^0x5c)
+	}
+	b = append(b, inner[:]...)
+	*scratch = b
+	return sha256.Sum256(b)
+}
+
+// deriveKey is the SigV4 signing key for (secret, day, region, "sts").
+func (m *Minter) deriveKey(day []byte) [32]byte {
+	var k0 [64]byte
+	n := copy(k0[:], "AWS4")
+	n += copy(k0[n:], m.Secret)
+	k := hmacSHA256(&m.hbuf, k0[:n], day)
+	k = hmacSHA256(&m.hbuf, k[:], []byte(m.Region))
+	k = hmacSHA256(&m.hbuf, k[:], []byte("sts"))
+	return hmacSHA256(&m.hbuf, k[:], []byte("aws4_request"))
 }
 
 // escape is the SigV4 query escaping (RFC 3986 unreserved kept).
@@ -56,65 +86,63 @@ func escape(dst []byte, s string) []byte {
 
 // AppendToken appends "k8s-aws-v1." + base64url(presigned URL) to dst.
 func (m *Minter) AppendToken(dst []byte, t time.Time) []byte {
-	t = t.UTC()
 	var db [16]byte
-	amzDate := string(t.AppendFormat(db[:0], "20060102T150405Z"))
-	day := amzDate[:8]
-	scope := day + "/" + m.Region + "/sts/aws4_request" // one allocation
+	amz := t.UTC().AppendFormat(db[:0], "20060102T150405Z")
+	day := amz[:8]
 
-	q := m.buf[:0]
-	q = append(q, "Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="...)
-	q = escape(q, m.AccessKeyID)
-	q = append(q, "%2F"...)
-	q = escape(q, scope)
-	q = append(q, "&X-Amz-Date="...)
-	q = append(q, amzDate...)
-	q = append(q, "&X-Amz-Expires=60"...)
+	// Canonical request; its query is also the URL's.
+	b := append(m.buf[:0], "GET\n/\n"...)
+	qs := len(b)
+	b = append(b, "Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="...)
+	b = escape(b, m.AccessKeyID)
+	b = append(b, "%2F"...)
+	b = append(b, day...)
+	b = append(b, "%2F"...)
+	b = append(b, m.Region...)
+	b = append(b, "%2Fsts%2Faws4_request&X-Amz-Date="...)
+	b = append(b, amz...)
+	b = append(b, "&X-Amz-Expires=60"...)
 	if m.STok != "" {
-		q = append(q, "&X-Amz-Security-Token="...)
-		q = escape(q, m.STok)
+		b = append(b, "&X-Amz-Security-Token="...)
+		b = escape(b, m.STok)
 	}
-	q = append(q, "&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id"...)
-	m.buf = q
+	b = append(b, "&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id"...)
+	qe := len(b)
+	b = append(b, "\nhost:"...)
+	b = append(b, m.Host...)
+	b = append(b, "\nx-k8s-aws-id:"...)
+	b = append(b, m.Cluster...)
+	b = append(b, "\n\nhost;x-k8s-aws-id\n"+emptyHash...)
+	crHash := sha256.Sum256(b)
 
-	ch := sha256.New()
-	ch.Write([]byte("GET\n/\n"))
-	ch.Write(q)
-	ch.Write([]byte("\nhost:"))
-	ch.Write([]byte(m.Host))
-	ch.Write([]byte("\nx-k8s-aws-id:"))
-	ch.Write([]byte(m.Cluster))
-	ch.Write([]byte("\n\nhost;x-k8s-aws-id\n" + emptyHash))
-	var hb [64]byte
-	crh := hex.AppendEncode(hb[:0:64], ch.Sum(hb[32:32]))
+	// String to sign.
+	ss := len(b)
+	b = append(b, "AWS4-HMAC-SHA256\n"...)
+	b = append(b, amz...)
+	b = append(b, '\n')
+	b = append(b, day...)
+	b = append(b, '/')
+	b = append(b, m.Region...)
+	b = append(b, "/sts/aws4_request\n"...)
+	b = hex.AppendEncode(b, crHash[:])
 
-	if !m.Cache || m.keyDay != day || m.mac == nil {
-		key := hm(hm(hm(hm([]byte("AWS4"+m.Secret), day), m.Region), "sts"), "aws4_request")
-		m.mac = hmac.New(sha256.New, key)
-		m.keyDay = day
+	if !m.Cache || !m.hasKey || string(m.keyDay[:]) != string(day) {
+		m.key, m.hasKey = m.deriveKey(day), true
+		copy(m.keyDay[:], day)
 	}
-	mac := m.mac
-	mac.Reset()
-	mac.Write([]byte("AWS4-HMAC-SHA256\n"))
-	mac.Write([]byte(amzDate))
-	mac.Write([]byte("\n"))
-	mac.Write([]byte(scope))
-	mac.Write([]byte("\n"))
-	mac.Write(crh)
-	var sb [32]byte
-	sum := mac.Sum(sb[:0])
+	sig := hmacSHA256(&m.hbuf, m.key[:], b[ss:])
 
-	// URL: https://host/?query&X-Amz-Signature=hex, then base64url.
-	u := m.ubuf[:0]
-	u = append(u, "https://"...)
-	u = append(u, m.Host...)
-	u = append(u, "/?"...)
-	u = append(u, q...)
-	u = append(u, "&X-Amz-Signature="...)
-	u = hex.AppendEncode(u, sum)
-	m.ubuf = u
+	// URL after the string to sign, then base64 into dst.
+	us := len(b)
+	b = append(b, "https://"...)
+	b = append(b, m.Host...)
+	b = append(b, "/?"...)
+	b = append(b, b[qs:qe]...)
+	b = append(b, "&X-Amz-Signature="...)
+	b = hex.AppendEncode(b, sig[:])
+	m.buf = b
 	dst = append(dst, "k8s-aws-v1."...)
-	return base64.RawURLEncoding.AppendEncode(dst, u)
+	return base64.RawURLEncoding.AppendEncode(dst, b[us:])
 }
 
 // ExecCredential returns the ExecCredential JSON (v1beta1) for token tok
