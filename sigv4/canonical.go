@@ -25,21 +25,34 @@ const (
 	vCredential           // X-Amz-Credential: access key id + "/" + scope
 	vSignedHeader         // X-Amz-SignedHeaders: the signed header names
 	vExpires              // X-Amz-Expires: seconds
+	vToken                // X-Amz-Security-Token: the session token
 )
 
 // unreserved reports whether c is left as is by AWS URI encoding
 // (RFC 3986 unreserved characters).
-func unreserved(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
+func unreserved(c byte) bool { return unreservedTable[c] }
+
+var unreservedTable = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()
 
 const upperhex = "0123456789ABCDEF"
 
 // appendEscaped appends s URI-encoded the AWS way: every byte but the
 // unreserved ones as %XX with upper-case hex; '/' too unless keepSlash.
 func appendEscaped(dst []byte, s string, keepSlash bool) []byte {
-	for i := 0; i < len(s); i++ {
+	// Copy the leading run that needs no escaping in one go: most keys,
+	// values and paths are all of it.
+	i := 0
+	for i < len(s) && (unreserved(s[i]) || keepSlash && s[i] == '/') {
+		i++
+	}
+	dst = append(dst, s[:i]...)
+	for ; i < len(s); i++ {
 		c := s[i]
 		if unreserved(c) || keepSlash && c == '/' {
 			dst = append(dst, c)
@@ -118,7 +131,12 @@ func equalFold(a, b string) bool {
 }
 
 func appendLower(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
+	}
+	dst = append(dst, s[:i]...)
+	for ; i < len(s); i++ {
 		dst = append(dst, lower(s[i]))
 	}
 	return dst
@@ -131,6 +149,9 @@ func isSpace(c byte) bool {
 // appendHeaderValue appends a header value trimmed and with every run of
 // white space (folded continuation lines included) collapsed to one space.
 func appendHeaderValue(dst []byte, v string) []byte {
+	if plainValue(v) {
+		return append(dst, v...)
+	}
 	start, end := 0, len(v)
 	for start < end && isSpace(v[start]) {
 		start++
@@ -152,6 +173,28 @@ func appendHeaderValue(dst []byte, v string) []byte {
 		dst = append(dst, c)
 	}
 	return dst
+}
+
+// plainValue reports whether v is already canonical: no leading or
+// trailing white space, and no white space but single spaces inside.
+func plainValue(v string) bool {
+	if v == "" {
+		return true
+	}
+	if v[0] == ' ' || v[len(v)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == ' ' {
+			if v[i+1] == ' ' {
+				return false
+			}
+		} else if c <= '\r' && isSpace(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // appendCanonicalPath appends the canonical URI of path (as sent on the
@@ -208,5 +251,8 @@ func appendCanonicalPath(dst []byte, path string, normalize, single bool) []byte
 
 // appendExpires appends d in whole seconds.
 func appendExpires(dst []byte, d int64) []byte {
+	if d >= 10 && d < 100 {
+		return append(dst, byte('0'+d/10), byte('0'+d%10))
+	}
 	return strconv.AppendInt(dst, d, 10)
 }

@@ -2,6 +2,7 @@ package sigv4
 
 import (
 	"crypto/sha256"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -20,11 +21,18 @@ import (
 // the secret access key in memory, as the Credentials passed in do; it is
 // never printed.
 type keyCache struct {
-	mu sync.Mutex
-	m  atomic.Pointer[map[keyID][32]byte]
+	mu       sync.Mutex
+	m        atomic.Pointer[map[keyID][32]byte]
+	last     atomic.Pointer[cachedKey] // the key used last: most callers use one
+	disabled bool                      // derive every key afresh (tests and benchmarks only)
 }
 
 const maxKeys = 64
+
+type cachedKey struct {
+	id  keyID
+	key [32]byte
+}
 
 type keyID struct {
 	secret, region, service string
@@ -32,14 +40,21 @@ type keyID struct {
 }
 
 func (kc *keyCache) get(secret string, date []byte, region, service string) [32]byte {
+	if kc.disabled {
+		return deriveKey(secret, date, region, service)
+	}
 	id := keyID{secret: secret, region: region, service: service}
 	copy(id.date[:], date)
+	if l := kc.last.Load(); l != nil && l.id == id {
+		return l.key
+	}
 	if m := kc.m.Load(); m != nil {
 		if k, ok := (*m)[id]; ok {
 			return k
 		}
 	}
 	k := deriveKey(secret, date, region, service)
+	kc.last.Store(&cachedKey{id, k})
 	kc.mu.Lock()
 	defer kc.mu.Unlock()
 	var next map[keyID][32]byte
@@ -73,6 +88,13 @@ func deriveKey(secret string, date []byte, region, service string) [32]byte {
 	return k
 }
 
+func xorPad(dst []byte, k *[sha256.BlockSize]byte, pad byte) {
+	dst = dst[:sha256.BlockSize]
+	for i, c := range k {
+		dst[i] = c ^ pad
+	}
+}
+
 // hmacSHA256 returns HMAC-SHA256(key, msg), using buf's spare capacity
 // (appended to, then truncated back) for the padded blocks so that it
 // does not allocate. key and msg may alias buf[:len(buf)].
@@ -85,15 +107,13 @@ func hmacSHA256(buf []byte, key, msg []byte) ([]byte, [32]byte) {
 		copy(k[:], key)
 	}
 	start := len(buf)
-	for _, c := range k {
-		buf = append(buf, c^0x36)
-	}
+	buf = slices.Grow(buf, 2*sha256.BlockSize+len(msg))
+	buf = buf[:start+sha256.BlockSize]
+	xorPad(buf[start:], &k, 0x36)
 	buf = append(buf, msg...)
 	inner := sha256.Sum256(buf[start:])
-	buf = buf[:start]
-	for _, c := range k {
-		buf = append(buf, c^0x5c)
-	}
+	buf = buf[:start+sha256.BlockSize]
+	xorPad(buf[start:], &k, 0x5c)
 	buf = append(buf, inner[:]...)
 	out := sha256.Sum256(buf[start:])
 	return buf[:start], out

@@ -35,7 +35,7 @@ var scratchPool = sync.Pool{New: func() any {
 // state is what one signing knows besides the request: the formatted date,
 // the credential and its scope, the signed-header list once written.
 type state struct {
-	c        *Credentials
+	c        Credentials
 	o        *Options
 	amzDate  [16]byte // 20060102T150405Z
 	expires  int64
@@ -98,7 +98,8 @@ func (o *Options) validate(c *Credentials, presign bool, host string) error {
 		return errors.New("sigv4: region is empty")
 	case o.Service == "":
 		return errors.New("sigv4: service is empty")
-	case o.Time.UTC().Year() > 9999 || o.Time.UTC().Year() < 1:
+	}
+	if y := o.Time.Year(); y < 1000 || y > 9998 {
 		return fmt.Errorf("sigv4: signing time %v is out of range", o.Time)
 	}
 	if presign && (o.Expires < time.Second || o.Expires > MaxExpires) {
@@ -114,13 +115,26 @@ var amzParams = [...]string{
 	"X-Amz-Security-Token", "X-Amz-SignedHeaders", "X-Amz-Signature",
 }
 
+// amzQuery are the parameters presigning adds, in canonical order.
+var (
+	amzQuery = [...]entry{
+		{key: "X-Amz-Algorithm", value: algorithm},
+		{key: "X-Amz-Credential", virt: vCredential},
+		{key: "X-Amz-Date", virt: vDate},
+		{key: "X-Amz-Expires", virt: vExpires},
+		{key: "X-Amz-Security-Token", virt: vToken},
+		{key: "X-Amz-SignedHeaders", virt: vSignedHeader},
+	}
+	amzQueryNoToken = [...]entry{amzQuery[0], amzQuery[1], amzQuery[2], amzQuery[3], amzQuery[5]}
+)
+
 // sign builds the canonical request of r in sc.buf and returns the hex
 // signature. For presigning (presign) the X-Amz-* parameters join the query;
 // for header signing the x-amz-* headers join the headers. On return
 // sc.buf holds the canonical request, with the canonical query at
 // [qStart, qEnd) and the signed-header list at [st.sigStart, st.sigEnd).
 func (s *Signer) sign(sc *scratch, st *state, r *Request, presign bool) (sig [64]byte, qStart, qEnd int, err error) {
-	o, c := st.o, st.c
+	o, c := st.o, &st.c
 	formatAmzDate(&st.amzDate, o.Time)
 	st.expires = int64(o.Expires / time.Second)
 	payload := o.PayloadHash
@@ -149,12 +163,14 @@ func (s *Signer) sign(sc *scratch, st *state, r *Request, presign bool) (sig [64
 			h = append(h, entry{key: "x-amz-content-sha256", value: payload})
 		}
 	}
-	slices.SortStableFunc(h, compareHeaderName)
+	if !slices.IsSortedFunc(h, compareHeaderName) {
+		slices.SortStableFunc(h, compareHeaderName)
+	}
 	sc.headers = h
 
 	q := sc.query[:0]
 	for _, p := range r.Query {
-		if presign {
+		if presign && len(p.Key) > 6 && (p.Key[0] == 'X' || p.Key[0] == 'x') {
 			for _, a := range amzParams {
 				if p.Key == a {
 					return sig, 0, 0, fmt.Errorf("sigv4: request to presign already has %s", a)
@@ -163,19 +179,19 @@ func (s *Signer) sign(sc *scratch, st *state, r *Request, presign bool) (sig [64
 		}
 		q = append(q, entry{key: p.Key, value: p.Value})
 	}
+	if !slices.IsSortedFunc(q, compareQuery) {
+		slices.SortFunc(q, compareQuery)
+	}
+	// The presign parameters are merged in when written: they are in
+	// canonical order already (amzQuery), with the session token in its
+	// place unless it is omitted.
+	var amz []entry
 	if presign {
-		q = append(q,
-			entry{key: "X-Amz-Algorithm", value: algorithm},
-			entry{key: "X-Amz-Credential", virt: vCredential},
-			entry{key: "X-Amz-Date", virt: vDate},
-			entry{key: "X-Amz-Expires", virt: vExpires},
-			entry{key: "X-Amz-SignedHeaders", virt: vSignedHeader},
-		)
-		if withToken {
-			q = append(q, entry{key: "X-Amz-Security-Token", value: c.SessionToken})
+		amz = amzQuery[:]
+		if !withToken {
+			amz = amzQueryNoToken[:]
 		}
 	}
-	slices.SortFunc(q, compareQuery)
 	sc.query = q
 
 	// The signed-header list is needed inside the query (presign) before the
@@ -204,13 +220,21 @@ func (s *Signer) sign(sc *scratch, st *state, r *Request, presign bool) (sig [64
 	b = appendCanonicalPath(b, r.Path, !o.DisablePathNormalization, o.DisableDoubleEncoding)
 	b = append(b, '\n')
 	qStart = len(b)
-	for i, e := range q {
-		if i > 0 {
+	for i, j := 0, 0; i < len(q) || j < len(amz); {
+		if i+j > 0 {
 			b = append(b, '&')
 		}
-		b = appendEscaped(b, e.key, false)
-		b = append(b, '=')
-		b = st.appendValue(b, e, true)
+		if j == len(amz) || i < len(q) && compareEscaped(q[i].key, amz[j].key) < 0 {
+			b = appendEscaped(b, q[i].key, false)
+			b = append(b, '=')
+			b = st.appendValue(b, q[i], true)
+			i++
+		} else {
+			b = append(b, amz[j].key...) // unreserved characters only
+			b = append(b, '=')
+			b = st.appendValue(b, amz[j], true)
+			j++
+		}
 	}
 	qEnd = len(b)
 	b = append(b, '\n')
@@ -267,6 +291,8 @@ func (st *state) appendValue(dst []byte, e entry, query bool) []byte {
 		return append(dst, st.amzDate[:]...)
 	case vExpires:
 		return appendExpires(dst, st.expires)
+	case vToken:
+		return appendEscaped(dst, st.c.SessionToken, false)
 	case vCredential:
 		dst = appendEscaped(dst, st.c.AccessKeyID, false)
 		dst = append(dst, "%2F"...)
@@ -304,7 +330,7 @@ func (s *Signer) prepare(r *Request, c *Credentials, o *Options, presign bool) (
 		return nil, nil, err
 	}
 	sc := scratchPool.Get().(*scratch)
-	sc.st = state{c: c, o: o}
+	sc.st = state{c: *c, o: o}
 	return sc, &sc.st, nil
 }
 

@@ -156,7 +156,7 @@ func parseArgs(args []string, getenv func(string) string) (*invocation, error) {
 			name, value, hasValue, def, ok = a[:2], a[2:], true, flagDefs[a[:2]], true
 		}
 		if !ok {
-			return nil, usagef("unknown flag %s", name)
+			return nil, usagef("unknown flag %q", name)
 		}
 		if !def.value {
 			if hasValue {

@@ -72,14 +72,14 @@ func resolveCredentials(ctx context.Context, req credRequest) (credResult, error
 		}
 	}
 	if req.Profile != "" {
-		return res, fmt.Errorf("--profile %s: reading ~/.aws profiles is not supported yet; export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead", req.Profile)
+		return res, fmt.Errorf("--profile %q: reading ~/.aws profiles is not supported yet; export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead", req.Profile)
 	}
 	identity := req.Identity
 	if identity == "" {
 		identity = get("ATMOS_IDENTITY")
 	}
 	if identity != "" {
-		return res, fmt.Errorf("atmos identity %s: reading atmos sessions is not supported yet; export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead", identity)
+		return res, fmt.Errorf("atmos identity %q: reading atmos sessions is not supported yet; export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead", identity)
 	}
 	akid, secret := get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")
 	switch {
@@ -90,7 +90,7 @@ func resolveCredentials(ctx context.Context, req credRequest) (credResult, error
 		return res, fmt.Errorf("partial credentials in the environment: AWS_SECRET_ACCESS_KEY is set, AWS_ACCESS_KEY_ID is not")
 	default:
 		if p := get("AWS_PROFILE"); p != "" {
-			return res, fmt.Errorf("AWS_PROFILE=%s: reading ~/.aws profiles is not supported yet; export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead", p)
+			return res, fmt.Errorf("AWS_PROFILE %q: reading ~/.aws profiles is not supported yet; export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead", p)
 		}
 		return res, fmt.Errorf("no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)")
 	}

@@ -84,7 +84,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 // mint makes the token and returns exactly what goes to stdout.
 func mint(inv *invocation, getenv func(string) string, stderr io.Writer) ([]byte, error) {
 	if inv.roleARN != "" {
-		return nil, fmt.Errorf("%s %s: %w", inv.roleFlag, inv.roleARN, errRoleUnsupported)
+		return nil, fmt.Errorf("%s %q: %w", inv.roleFlag, inv.roleARN, errRoleUnsupported)
 	}
 	cr, err := resolveCredentials(context.Background(), credRequest{
 		Env:      getenv,
