@@ -2,7 +2,10 @@ module github.com/ekstoken/ekstoken
 
 go 1.26
 
-require github.com/rogpeppe/go-internal v1.16.0
+require (
+	github.com/rogpeppe/go-internal v1.16.0
+	go.yaml.in/yaml/v3 v3.0.6
+)
 
 require (
 	golang.org/x/sys v0.26.0 // indirect
