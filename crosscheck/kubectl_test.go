@@ -15,31 +15,28 @@ import (
 // kubeconfig, with the command replaced by ekstoken: a user switching to
 // ekstoken changes only `command:`.
 var peerSpellings = []struct {
-	name string
-	args func(cluster, region string) []string
-	env  func(region string) map[string]string
+	name    string
+	command string // the peer's own command, as its kubeconfig entries name it
+	args    func(cluster, region string) []string
+	env     func(region string) map[string]string
 }{
 	// atmos auth (pkg/auth/cloud/aws/eks.go BuildKubeClusterInfo).
-	{"atmos", func(c, r string) []string { return []string{"aws", "eks", "token", "--cluster-name", c, "--region", r} }, nil},
+	{"atmos", "atmos", func(c, r string) []string { return []string{"aws", "eks", "token", "--cluster-name", c, "--region", r} }, nil},
 	// aws eks update-kubeconfig.
-	{"aws-cli", func(c, r string) []string {
+	{"aws-cli", "aws", func(c, r string) []string {
 		return []string{"--region", r, "eks", "get-token", "--cluster-name", c, "--output", "json"}
 	}, nil},
 	// eksctl's aws-iam-authenticator entry: region from the environment.
-	{"aws-iam-authenticator", func(c, r string) []string { return []string{"token", "-i", c} },
+	{"aws-iam-authenticator", "aws-iam-authenticator", func(c, r string) []string { return []string{"token", "-i", c} },
 		func(r string) map[string]string {
 			return map[string]string{"AWS_STS_REGIONAL_ENDPOINTS": "regional", "AWS_DEFAULT_REGION": r}
 		}},
 }
 
-// kubeconfig writes a kubeconfig with one context per (spelling,
-// apiVersion) whose exec entry runs bin, and returns its path and the
-// context names.
+// writeKubeconfig writes a kubeconfig with one context per (spelling,
+// apiVersion) whose exec entry runs bin (the peer's own command when bin
+// is ""), and returns its path and the context names.
 func writeKubeconfig(t *testing.T, a *apiServer, bin, region string, apiVersions []string) (string, []string) {
-	type namedAny struct {
-		Name string `json:"name"`
-		Body any    `json:"-"`
-	}
 	var clusters, users, contexts []map[string]any
 	var names []string
 	clusters = append(clusters, map[string]any{"name": "fake", "cluster": map[string]any{
@@ -57,8 +54,12 @@ func writeKubeconfig(t *testing.T, a *apiServer, bin, region string, apiVersions
 			for k, v := range env {
 				envList = append(envList, map[string]string{"name": k, "value": v})
 			}
+			command := bin
+			if command == "" {
+				command = sp.command
+			}
 			users = append(users, map[string]any{"name": name, "user": map[string]any{"exec": map[string]any{
-				"apiVersion": av, "command": bin, "args": sp.args(a.cluster, region), "env": envList, "interactiveMode": "Never",
+				"apiVersion": av, "command": command, "args": sp.args(a.cluster, region), "env": envList, "interactiveMode": "Never",
 			}}})
 			contexts = append(contexts, map[string]any{"name": name, "context": map[string]any{"cluster": "fake", "user": name}})
 			names = append(names, name)
