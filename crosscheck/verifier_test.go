@@ -24,7 +24,7 @@ type endpointCase struct {
 	Host              string // as aws-sdk-go-v2's STS resolver gives it
 	// Unverifiable is set for endpoints aws-iam-authenticator (v0.7.18)
 	// refuses although the SDK resolves them: dual-stack hosts in the ISO
-	// partitions (api.aws.ic.gov, api.cloud-aws.adc-e.uk, ...), because its
+	// partitions (sts.us-isof-south-1.api.aws.hci.ic.gov, ...), because its
 	// pkg/endpoints knows dual-stack domains only for aws, aws-us-gov,
 	// aws-cn and aws-eusc. The matrix asserts that refusal, so a verifier
 	// that learns these hosts makes the test fail and this note goes.
