@@ -121,13 +121,14 @@ LIB_TABLE=$("$WORK/benchreport" "${ratio_args[@]}" "$WORK"/raw/round-*.txt)
 
 log "concurrency: 1, 2, 4 goroutines sharing one Generator"
 (cd crosscheck && go test -run '^$' -bench '^BenchmarkConcurrent$' -benchmem -benchtime "$BENCHTIME" -count 3 .) >"$WORK/raw/concurrent.txt"
-CONC_TABLE=$(awk '/^BenchmarkConcurrent/ {
-    n=$1; sub(/^BenchmarkConcurrent\//, "", n); sub(/-[0-9]+$/, "", n)
-    for (i = 2; i < NF; i++) if ($(i+1) == "tokens/s") v[n] = v[n] " " $i
-  } END {
-    print "| goroutines | tokens/s (each of 3 runs) |"; print "|---|---|"
-    for (k in v) print "| " k " |" v[k] " |"
-  }' "$WORK/raw/concurrent.txt" | sort)
+CONC_TABLE=$(
+  echo "| goroutines | tokens/s (each of 3 runs) |"
+  echo "|---|---|"
+  awk '/^BenchmarkConcurrent/ {
+      n=$1; sub(/^BenchmarkConcurrent\/goroutines-/, "", n); sub(/-[0-9]+$/, "", n)
+      for (i = 2; i < NF; i++) if ($(i+1) == "tokens/s") v[n] = v[n] " " $i
+    } END { for (k in v) print "| " k " |" v[k] " |" }' "$WORK/raw/concurrent.txt" | sort -n -t'|' -k2
+)
 
 # ---------------------------------------------------------------- process
 log "process: $RUNS interleaved runs of each command"
