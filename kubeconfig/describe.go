@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ekstoken/ekstoken/sigv4"
+	"github.com/ekstoken/ekstoken/sigv4/sigv4http"
 )
 
 // ClusterInfo is what `ekstoken kubeconfig --describe` needs from EKS.
@@ -53,7 +54,7 @@ func DescribeCluster(ctx context.Context, client *http.Client, signer *sigv4.Sig
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
-	if err := signer.SignHTTP(req, c, &sigv4.Options{Service: "eks", Region: region, Time: time.Now()}); err != nil {
+	if err := sigv4http.Sign(signer, req, c, &sigv4.Options{Service: "eks", Region: region, Time: time.Now()}); err != nil {
 		return nil, fmt.Errorf("sign DescribeCluster: %w", err)
 	}
 	resp, err := client.Do(req)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ekstoken/ekstoken/sigv4"
+	"github.com/ekstoken/ekstoken/sigv4/sigv4http"
 )
 
 var testCreds = sigv4.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", SessionToken: "session-token-example"}
@@ -176,7 +177,7 @@ func TestVerifySigV4(t *testing.T) {
 	mk := func() *http.Request {
 		r := httptest.NewRequest("GET", "https://eks.us-west-2.amazonaws.com/clusters/prod", nil)
 		r.Header.Set("Accept", "application/json")
-		if err := signer.SignHTTP(r, testCreds, &sigv4.Options{Service: "eks", Region: "us-west-2", Time: time.Now()}); err != nil {
+		if err := sigv4http.Sign(&signer, r, testCreds, &sigv4.Options{Service: "eks", Region: "us-west-2", Time: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		return r

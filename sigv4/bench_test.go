@@ -3,7 +3,6 @@ package sigv4
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"net/http"
 	"testing"
 	"time"
 )
@@ -82,20 +81,6 @@ func BenchmarkPresignEKSParallel(b *testing.B) {
 			}
 		}
 	})
-}
-
-// BenchmarkPresignHTTP: the convenient *http.Request path.
-func BenchmarkPresignHTTP(b *testing.B) {
-	var s Signer
-	o := benchOpts()
-	r, _ := http.NewRequest("GET", "https://sts.us-west-2.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15", nil)
-	r.Header.Set("x-k8s-aws-id", "my-production-cluster")
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.PresignHTTP(r, benchCreds, o); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
 
 // BenchmarkSignHeader: Authorization-header signing of an STS POST (what an

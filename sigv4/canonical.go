@@ -63,6 +63,24 @@ func appendEscaped(dst []byte, s string, keepSlash bool) []byte {
 	return dst
 }
 
+// appendEscapedList appends list (bytes of dst itself) URI-encoded.
+func appendEscapedList(dst, list []byte) []byte {
+	for i := 0; i < len(list); {
+		j := i
+		for j < len(list) && unreserved(list[j]) {
+			j++
+		}
+		dst = append(dst, list[i:j]...)
+		if j < len(list) {
+			c := list[j]
+			dst = append(dst, '%', upperhex[c>>4], upperhex[c&15])
+			j++
+		}
+		i = j
+	}
+	return dst
+}
+
 // escapedRank orders bytes the way their encodings sort: every encoded byte
 // ("%XX", and '%' is below every unreserved character) before every
 // unreserved one; encoded bytes among themselves by value (upper-case hex

@@ -2,7 +2,6 @@ package sigv4_test
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -37,23 +36,4 @@ func ExampleSigner_AppendPresignedURL() {
 	// &X-Amz-Expires=60
 	// &X-Amz-SignedHeaders=host%3Bx-k8s-aws-id
 	// &X-Amz-Signature=542c91d531293172a02eda605104a55c5226a50edfd8652c7e8dcad22020f299
-}
-
-// Signing an API call in the Authorization header.
-func ExampleSigner_SignHTTP() {
-	var signer sigv4.Signer
-	creds := sigv4.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
-	r, _ := http.NewRequest("GET", "https://eks.eu-west-1.amazonaws.com/clusters/my-cluster", nil)
-	err := signer.SignHTTP(r, creds, &sigv4.Options{Service: "eks", Region: "eu-west-1",
-		Time: time.Date(2026, 12, 4, 16, 0, 0, 0, time.UTC)})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(r.Header.Get("X-Amz-Date"))
-	fmt.Println(strings.ReplaceAll(r.Header.Get("Authorization"), ", ", ",\n"))
-	// Output:
-	// 20261204T160000Z
-	// AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261204/eu-west-1/eks/aws4_request,
-	// SignedHeaders=host;x-amz-date,
-	// Signature=b87c05fc0ed5915c649291564ab2eb4a44dc0afa72c568ea9df6a41011bf857b
 }

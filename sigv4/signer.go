@@ -26,6 +26,11 @@ type scratch struct {
 	query   []entry // canonical query parameters
 	headers []entry // canonical headers
 	st      state
+
+	// The last X-Amz-Date formatted on this scratch: hot loops sign many
+	// requests in the same second.
+	dateUnix int64
+	date     [16]byte
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -35,12 +40,13 @@ var scratchPool = sync.Pool{New: func() any {
 // state is what one signing knows besides the request: the formatted date,
 // the credential and its scope, the signed-header list once written.
 type state struct {
-	c        Credentials
-	o        *Options
-	amzDate  [16]byte // 20060102T150405Z
-	expires  int64
-	sigStart int // signed-header list within scratch.buf
-	sigEnd   int
+	c         Credentials
+	o         *Options
+	amzDate   [16]byte // 20060102T150405Z
+	expires   int64
+	sigStart  int // signed-header list within scratch.buf
+	sigEnd    int
+	sigEscEnd int // then the list URI-encoded, up to here
 }
 
 func (st *state) shortDate() []byte { return st.amzDate[:8] }
@@ -99,7 +105,7 @@ func (o *Options) validate(c *Credentials, presign bool, host string) error {
 	case o.Service == "":
 		return errors.New("sigv4: service is empty")
 	}
-	if y := o.Time.Year(); y < 1000 || y > 9998 {
+	if u := o.Time.Unix(); u < minUnix || u > maxUnix {
 		return fmt.Errorf("sigv4: signing time %v is out of range", o.Time)
 	}
 	if presign && (o.Expires < time.Second || o.Expires > MaxExpires) {
@@ -107,6 +113,12 @@ func (o *Options) validate(c *Credentials, presign bool, host string) error {
 	}
 	return nil
 }
+
+// The signing time must have a four-digit year: 1000-01-01 to 9998-12-31.
+var (
+	minUnix = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	maxUnix = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC).Unix() - 1
+)
 
 // amzParams are the query parameters a presigned URL adds; presigning a
 // request that already has one of them is an error.
@@ -135,7 +147,12 @@ var (
 // [qStart, qEnd) and the signed-header list at [st.sigStart, st.sigEnd).
 func (s *Signer) sign(sc *scratch, st *state, r *Request, presign bool) (sig [64]byte, qStart, qEnd int, err error) {
 	o, c := st.o, &st.c
-	formatAmzDate(&st.amzDate, o.Time)
+	if u := o.Time.Unix(); u == sc.dateUnix && u != 0 {
+		st.amzDate = sc.date
+	} else {
+		formatAmzDate(&st.amzDate, o.Time)
+		sc.dateUnix, sc.date = u, st.amzDate
+	}
 	st.expires = int64(o.Expires / time.Second)
 	payload := o.PayloadHash
 	if payload == "" {
@@ -209,6 +226,10 @@ func (s *Signer) sign(sc *scratch, st *state, r *Request, presign bool) (sig [64
 		b = appendLower(b, e.key)
 	}
 	st.sigEnd = len(b)
+	if presign {
+		b = appendEscapedList(b, b[st.sigStart:st.sigEnd])
+	}
+	st.sigEscEnd = len(b)
 	crStart := len(b)
 
 	method := r.Method
@@ -229,6 +250,11 @@ func (s *Signer) sign(sc *scratch, st *state, r *Request, presign bool) (sig [64
 			b = append(b, '=')
 			b = st.appendValue(b, q[i], true)
 			i++
+		} else if j == 0 && (i == len(q) || compareEscaped(q[i].key, amz[len(amz)-1].key) > 0) {
+			// No caller parameter sorts among the signer's: write them
+			// in one go.
+			b = st.appendAmzQuery(b, len(amz) == len(amzQuery))
+			j = len(amz)
 		} else {
 			b = append(b, amz[j].key...) // unreserved characters only
 			b = append(b, '=')
@@ -283,6 +309,30 @@ func (s *Signer) sign(sc *scratch, st *state, r *Request, presign bool) (sig [64
 	return sig, qStart, qEnd, nil
 }
 
+// appendAmzQuery appends the parameters presigning adds, in canonical
+// order: the same as appendValue for each amzQuery entry, with the
+// constant parts joined.
+func (st *state) appendAmzQuery(b []byte, withToken bool) []byte {
+	b = append(b, "X-Amz-Algorithm="+algorithm+"&X-Amz-Credential="...)
+	b = appendEscaped(b, st.c.AccessKeyID, false)
+	b = append(b, "%2F"...)
+	b = append(b, st.shortDate()...)
+	b = append(b, "%2F"...)
+	b = appendEscaped(b, st.o.Region, false)
+	b = append(b, "%2F"...)
+	b = appendEscaped(b, st.o.Service, false)
+	b = append(b, "%2Faws4_request&X-Amz-Date="...)
+	b = append(b, st.amzDate[:]...)
+	b = append(b, "&X-Amz-Expires="...)
+	b = appendExpires(b, st.expires)
+	if withToken {
+		b = append(b, "&X-Amz-Security-Token="...)
+		b = appendEscaped(b, st.c.SessionToken, false)
+	}
+	b = append(b, "&X-Amz-SignedHeaders="...)
+	return append(b, b[st.sigEnd:st.sigEscEnd]...)
+}
+
 // appendValue appends the value of e: a header value canonicalized, or a
 // query value URI-encoded (query); virtual values from the signing state.
 func (st *state) appendValue(dst []byte, e entry, query bool) []byte {
@@ -303,18 +353,8 @@ func (st *state) appendValue(dst []byte, e entry, query bool) []byte {
 		dst = appendEscaped(dst, st.o.Service, false)
 		return append(dst, "%2Faws4_request"...)
 	case vSignedHeader:
-		// The list is at the start of the same buffer; names are
-		// lower-case header tokens, so only ';' needs encoding.
-		for i := st.sigStart; i < st.sigEnd; i++ {
-			if c := dst[i]; c == ';' {
-				dst = append(dst, "%3B"...)
-			} else if unreserved(c) {
-				dst = append(dst, c)
-			} else {
-				dst = append(dst, '%', upperhex[c>>4], upperhex[c&15])
-			}
-		}
-		return dst
+		// Encoded once, after the raw list, at the start of the buffer.
+		return append(dst, dst[st.sigEnd:st.sigEscEnd]...)
 	}
 	if query {
 		return appendEscaped(dst, e.value, false)

@@ -91,6 +91,7 @@ func mint(inv *invocation, getenv func(string) string, stderr io.Writer) ([]byte
 		Profile:  inv.profile,
 		Identity: inv.identity,
 		Now:      now,
+		Stderr:   stderr,
 	})
 	if err != nil {
 		return nil, err

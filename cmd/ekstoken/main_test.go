@@ -152,13 +152,13 @@ func TestCLI(t *testing.T) {
 		{"session-token", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_SESSION_TOKEN", exampleToken), "", 0, ""},
 		{"security-token-first", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_SESSION_TOKEN", "ignored", "AWS_SECURITY_TOKEN", exampleToken), "", 0, ""},
 		{"credential-expiration-clamps", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_SESSION_TOKEN", exampleToken, "AWS_CREDENTIAL_EXPIRATION", "2026-12-04T15:30:00Z"), "", 0, ""},
-		{"env-creds-beat-AWS_PROFILE", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_PROFILE", "dev"), "", 0, ""},
+		{"env-creds-beat-AWS_PROFILE", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_PROFILE", "dev", "HOME", "testdata/home"), "", 0, ""},
 		// KUBERNETES_EXEC_INFO.
 		{"exec-info-v1", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("KUBERNETES_EXEC_INFO", `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}`), "", 0, ""},
 		{"exec-info-v1alpha1", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("KUBERNETES_EXEC_INFO", `{"apiVersion":"client.authentication.k8s.io/v1alpha1"}`), "", 0, "ekstoken: warning: the kubeconfig user entry uses the deprecated API version"},
 		{"exec-info-unknown", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("KUBERNETES_EXEC_INFO", `{"apiVersion":"client.authentication.k8s.io/v2"}`), "", 0, "ekstoken: warning: unrecognized API version"},
 		{"exec-info-garbage", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("KUBERNETES_EXEC_INFO", `not json`), "", 0, "ekstoken: warning: cannot parse KUBERNETES_EXEC_INFO"},
-		{"debug", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2", "--debug"}, baseEnv(), "", 0, "ekstoken: debug: credentials from environment (access key AKIDEXAMPLE), region us-east-2 from --region, endpoint https://sts.us-east-2.amazonaws.com/"},
+		{"debug", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2", "--debug"}, baseEnv(), "", 0, "ekstoken: debug: credentials from environment variables (access key AKIDEXAMPLE), region us-east-2 from --region, endpoint https://sts.us-east-2.amazonaws.com/"},
 
 		// Help, version.
 		{"help", []string{"ekstoken", "--help"}, nil, "", 0, ""},
@@ -176,14 +176,15 @@ func TestCLI(t *testing.T) {
 		{"decode-stdin-bad-json", []string{"ekstoken", "decode", "-"}, nil, `{"status":{}}`, 1, "not an ExecCredential"},
 
 		// Errors: exit 1, nothing on stdout.
-		{"no-creds", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, map[string]string{}, "", 1, "ekstoken: no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"},
-		{"partial-creds", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_SECRET_ACCESS_KEY", "<unset>"), "", 1, "partial credentials in the environment: AWS_ACCESS_KEY_ID is set"},
-		{"partial-creds-secret", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_ACCESS_KEY_ID", "<unset>"), "", 1, "AWS_SECRET_ACCESS_KEY is set, AWS_ACCESS_KEY_ID is not"},
-		{"profile-flag", []string{"ekstoken", "--region", "us-east-2", "--profile", "dev", "eks", "get-token", "--cluster-name", "demo"}, baseEnv(), "", 1, "--profile \"dev\": reading ~/.aws profiles is not supported yet"},
-		{"AWS_PROFILE-only", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, map[string]string{"AWS_PROFILE": "dev"}, "", 1, "AWS_PROFILE \"dev\": reading ~/.aws profiles is not supported yet"},
-		{"atmos-identity", []string{"ekstoken", "aws", "eks", "token", "--cluster-name", "demo", "--region", "us-east-2", "--identity=dev-admin"}, baseEnv(), "", 1, "atmos identity \"dev-admin\": reading atmos sessions is not supported yet"},
-		{"atmos-identity-env", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("ATMOS_IDENTITY", "dev-admin"), "", 1, "atmos identity \"dev-admin\""},
-		{"native-identity-short", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2", "-i", "dev-admin"}, baseEnv(), "", 1, "atmos identity \"dev-admin\""},
+		{"no-creds", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, map[string]string{"AWS_EC2_METADATA_DISABLED": "true"}, "", 1, "ekstoken: no credentials found"},
+		{"partial-creds", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_SECRET_ACCESS_KEY", "<unset>"), "", 1, "AWS_ACCESS_KEY_ID is set (access key AKIDEXAMPLE) but AWS_SECRET_ACCESS_KEY is not"},
+		{"partial-creds-secret", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_ACCESS_KEY_ID", "<unset>", "AWS_EC2_METADATA_DISABLED", "true"), "", 1, "ekstoken: no credentials found"},
+		{"profile-flag", []string{"ekstoken", "--region", "us-east-2", "--profile", "dev", "eks", "get-token", "--cluster-name", "demo"}, baseEnv("HOME", "testdata/home"), "", 0, ""},
+		{"profile-missing", []string{"ekstoken", "--region", "us-east-2", "--profile", "nope", "eks", "get-token", "--cluster-name", "demo"}, baseEnv("HOME", "testdata/home"), "", 1, "ekstoken: profile \"nope\" not found"},
+		{"AWS_PROFILE-only", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, map[string]string{"AWS_PROFILE": "dev", "HOME": "testdata/home"}, "", 0, ""},
+		{"atmos-identity", []string{"ekstoken", "aws", "eks", "token", "--cluster-name", "demo", "--region", "us-east-2", "--identity=dev-admin"}, map[string]string{"XDG_CONFIG_HOME": "testdata/xdg", "HOME": "testdata/home"}, "", 0, ""},
+		{"atmos-identity-env", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, map[string]string{"ATMOS_IDENTITY": "dev-admin", "XDG_CONFIG_HOME": "testdata/xdg", "HOME": "testdata/home"}, "", 0, ""},
+		{"native-identity-short", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2", "-i", "dev-admin"}, map[string]string{"XDG_CONFIG_HOME": "testdata/xdg", "HOME": "testdata/home"}, "", 0, ""},
 		{"no-region", []string{"ekstoken", "--cluster-name", "demo"}, baseEnv(), "", 1, "ekstoken: no region: pass --region, or set AWS_REGION"},
 		{"bad-AWS_REGION", []string{"ekstoken", "--cluster-name", "demo"}, baseEnv("AWS_REGION", "us-east-1.evil.com"), "", 1, "ekstoken: AWS_REGION: region \"us-east-1.evil.com\" is not a region name"},
 		{"role-arn", []string{"ekstoken", "eks", "get-token", "--cluster-name", "demo", "--region", "us-east-2", "--role-arn", "arn:aws:iam::123456789012:role/x"}, baseEnv(), "", 1, "ekstoken: --role-arn \"arn:aws:iam::123456789012:role/x\": not supported yet"},
@@ -191,8 +192,8 @@ func TestCLI(t *testing.T) {
 		{"authenticator-DEFAULT_ROLE", []string{"ekstoken", "token", "-i", "demo", "--region", "us-east-2"}, baseEnv("DEFAULT_ROLE", "arn:aws:iam::1:role/r"), "", 1, "DEFAULT_ROLE \"arn:aws:iam::1:role/r\": not supported yet"},
 		{"fips-with-url", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_USE_FIPS_ENDPOINT", "true", "AWS_ENDPOINT_URL_STS", "https://x.example"), "", 1, "ekstoken: STS endpoint: Invalid Configuration: FIPS and custom endpoint are not supported"},
 		{"bad-endpoint-url", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_ENDPOINT_URL_STS", "ftp://x.example"), "", 1, "scheme must be https or http"},
-		{"bad-credential-expiration", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_CREDENTIAL_EXPIRATION", "tomorrow"), "", 1, "AWS_CREDENTIAL_EXPIRATION \"tomorrow\" is not an RFC 3339 time"},
-		{"expired-creds", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_CREDENTIAL_EXPIRATION", "2026-12-04T15:00:00Z"), "", 1, "ekstoken: token: the credentials for AKIDEXAMPLE expired at 2026-12-04T15:00:00Z"},
+		{"bad-credential-expiration", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_CREDENTIAL_EXPIRATION", "tomorrow"), "", 1, "AWS_CREDENTIAL_EXPIRATION: the value (8 bytes) is not an RFC 3339 time"},
+		{"expired-creds", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_CREDENTIAL_EXPIRATION", "2026-12-04T15:00:00Z"), "", 1, "ekstoken: credentials in the environment (access key AKIDEXAMPLE) expired at 2026-12-04T15:00:00Z"},
 		{"long-session-token", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_SESSION_TOKEN", strings.Repeat("x", 3000)), "", 1, "over the EKS limit of 4096"},
 
 		// Usage errors: exit 2, one line, nothing on stdout.
@@ -330,4 +331,15 @@ func decodedURLs(s string) string {
 
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{Dir: filepath.Join("testdata", "script")})
+}
+
+// TestAtmosSessionExpired: an atmos session past its expiration fails with
+// the command that renews it.
+func TestAtmosSessionExpired(t *testing.T) {
+	r := runAt(time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC),
+		[]string{"ekstoken", "aws", "eks", "token", "--cluster-name", "demo", "--region", "us-east-2", "--identity=dev-admin"},
+		map[string]string{"XDG_CONFIG_HOME": "testdata/xdg", "HOME": "testdata/home"}, "")
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "atmos auth login -i dev-admin") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
 }

@@ -1,4 +1,10 @@
-package sigv4
+// Package sigv4http signs *http.Request values with package sigv4.
+//
+// It is a package of its own so that programs that only presign — the
+// ekstoken command's offline build — do not link net/http: importing it
+// costs about 1.5 MB of binary and some 45 package initializers at every
+// start. Package sigv4 itself depends on no networking package.
+package sigv4http
 
 import (
 	"crypto/sha256"
@@ -9,6 +15,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/ekstoken/ekstoken/sigv4"
 )
 
 // ignoredHeaders are not signed by default: proxies, transports and tracing
@@ -23,11 +31,11 @@ var ignoredHeaders = map[string]bool{
 
 // fromHTTP describes r for the signer: host from r.Host or r.URL.Host, the
 // escaped path, the query decoded, and the headers to sign.
-func fromHTTP(r *http.Request, o *Options, presign bool) (*Request, error) {
+func fromHTTP(r *http.Request, o *sigv4.Options, presign bool) (*sigv4.Request, error) {
 	if r == nil || r.URL == nil {
-		return nil, errors.New("sigv4: no request")
+		return nil, errors.New("sigv4http: no request")
 	}
-	req := &Request{Method: r.Method, Scheme: r.URL.Scheme, Host: r.Host}
+	req := &sigv4.Request{Method: r.Method, Scheme: r.URL.Scheme, Host: r.Host}
 	if req.Host == "" {
 		req.Host = r.URL.Host
 	}
@@ -38,11 +46,11 @@ func fromHTTP(r *http.Request, o *Options, presign bool) (*Request, error) {
 	if r.URL.RawQuery != "" {
 		vals, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			return nil, fmt.Errorf("sigv4: query: %w", err)
+			return nil, fmt.Errorf("sigv4http: query: %w", err)
 		}
 		for k, vs := range vals {
 			for _, v := range vs {
-				req.Query = append(req.Query, Param{k, v})
+				req.Query = append(req.Query, sigv4.Param{Key: k, Value: v})
 			}
 		}
 	}
@@ -56,22 +64,22 @@ func fromHTTP(r *http.Request, o *Options, presign bool) (*Request, error) {
 			continue
 		}
 		for _, v := range vs {
-			req.Headers = append(req.Headers, Param{ln, v})
+			req.Headers = append(req.Headers, sigv4.Param{Key: ln, Value: v})
 		}
 	}
 	if !presign && r.ContentLength > 0 && r.Header.Get("Content-Length") == "" &&
 		(o.SignHeader == nil || o.SignHeader("content-length")) {
-		req.Headers = append(req.Headers, Param{"content-length", fmt.Sprint(r.ContentLength)})
+		req.Headers = append(req.Headers, sigv4.Param{Key: "content-length", Value: fmt.Sprint(r.ContentLength)})
 	}
 	return req, nil
 }
 
-// PresignHTTP returns the presigned URL of r. The headers it signed (all of
-// r's headers but the ignored ones, or those SignHeader selects) must be sent
-// with the URL.
-func (s *Signer) PresignHTTP(r *http.Request, c Credentials, o *Options) (*url.URL, error) {
+// Presign returns the presigned URL of r. The headers it signed (all of r's
+// headers but the ignored ones, or those Options.SignHeader selects) must be
+// sent with the URL.
+func Presign(s *sigv4.Signer, r *http.Request, c sigv4.Credentials, o *sigv4.Options) (*url.URL, error) {
 	if o == nil {
-		return nil, errors.New("sigv4: no options")
+		return nil, errors.New("sigv4http: no options")
 	}
 	req, err := fromHTTP(r, o, true)
 	if err != nil {
@@ -84,27 +92,28 @@ func (s *Signer) PresignHTTP(r *http.Request, c Credentials, o *Options) (*url.U
 	return url.Parse(string(b))
 }
 
-// SignHTTP signs r in place: it sets X-Amz-Date, X-Amz-Security-Token (when
-// c has a session token), X-Amz-Content-Sha256 (when AddContentSHA256) and
+// Sign signs r in place: it sets X-Amz-Date, X-Amz-Security-Token (when c
+// has a session token), X-Amz-Content-Sha256 (when AddContentSHA256) and
 // Authorization. With no PayloadHash in o and a body, the body is read
 // through r.GetBody and hashed; a body without GetBody is an error.
-func (s *Signer) SignHTTP(r *http.Request, c Credentials, o *Options) error {
+// Content-Length is signed when the body's length is known.
+func Sign(s *sigv4.Signer, r *http.Request, c sigv4.Credentials, o *sigv4.Options) error {
 	if o == nil {
-		return errors.New("sigv4: no options")
+		return errors.New("sigv4http: no options")
 	}
 	if o.PayloadHash == "" && r != nil && r.Body != nil && r.Body != http.NoBody {
 		if r.GetBody == nil {
-			return errors.New("sigv4: request body cannot be re-read to hash it; set Options.PayloadHash")
+			return errors.New("sigv4http: request body cannot be re-read to hash it; set Options.PayloadHash")
 		}
 		body, err := r.GetBody()
 		if err != nil {
-			return fmt.Errorf("sigv4: reading body: %w", err)
+			return fmt.Errorf("sigv4http: reading body: %w", err)
 		}
 		h := sha256.New()
 		_, err = io.Copy(h, body)
 		body.Close()
 		if err != nil {
-			return fmt.Errorf("sigv4: reading body: %w", err)
+			return fmt.Errorf("sigv4http: reading body: %w", err)
 		}
 		oc := *o
 		oc.PayloadHash = hex.EncodeToString(h.Sum(nil))
@@ -121,14 +130,14 @@ func (s *Signer) SignHTTP(r *http.Request, c Credentials, o *Options) error {
 	if r.Header == nil {
 		r.Header = make(http.Header)
 	}
-	r.Header.Set("X-Amz-Date", string(AppendAmzDate(nil, o.Time)))
+	r.Header.Set("X-Amz-Date", string(sigv4.AppendAmzDate(nil, o.Time)))
 	if c.SessionToken != "" {
 		r.Header.Set("X-Amz-Security-Token", c.SessionToken)
 	}
 	if o.AddContentSHA256 {
 		p := o.PayloadHash
 		if p == "" {
-			p = EmptyPayloadHash
+			p = sigv4.EmptyPayloadHash
 		}
 		r.Header.Set("X-Amz-Content-Sha256", p)
 	}
