@@ -117,9 +117,9 @@ var (
 	binaries  = map[string]string{}
 )
 
-// ekstokenBinary returns the path of a freshly built ekstoken (go build of
-// github.com/ekstoken/ekstoken/cmd/ekstoken from the working tree through
-// the replace directive), or $EKSTOKEN_BIN when set (CI builds it once).
+// ekstokenBinary returns the path of a freshly built ekstoken (go build
+// ./cmd/ekstoken in the root module, so with the root module's own
+// dependency versions: the binary users get), or $EKSTOKEN_BIN when set.
 func ekstokenBinary(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("EKSTOKEN_BIN"); p != "" {
@@ -129,10 +129,12 @@ func ekstokenBinary(t testing.TB) string {
 		}
 		return abs
 	}
-	return buildBinary(t, "github.com/ekstoken/ekstoken/cmd/ekstoken")
+	return buildBinary(t, "..", "./cmd/ekstoken")
 }
 
-func buildBinary(t testing.TB, pkg string) string {
+// buildBinary builds pkg in the module at dir into a temporary directory
+// removed when the tests end.
+func buildBinary(t testing.TB, dir, pkg string) string {
 	t.Helper()
 	buildOnce.Do(func() { buildDir, buildErr = os.MkdirTemp("", "crosscheck-bin-") })
 	if buildErr != nil {
@@ -143,6 +145,7 @@ func buildBinary(t testing.TB, pkg string) string {
 	}
 	out := filepath.Join(buildDir, filepath.Base(pkg))
 	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Dir = dir
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
 	}

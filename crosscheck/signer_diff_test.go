@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go/logging"
 
 	"github.com/ekstoken/ekstoken/sigv4"
+	"github.com/ekstoken/ekstoken/sigv4/sigv4http"
 )
 
 // The signer differential: ekstoken's sigv4 against aws-sdk-go-v2's
@@ -466,7 +467,7 @@ func TestSignerDifferential(t *testing.T) {
 			var st sigv4.Stages
 			o := gr.opts
 			o.Trace = &st
-			got, err := signer.PresignHTTP(ours, gr.creds, &o)
+			got, err := sigv4http.Presign(&signer, ours, gr.creds, &o)
 			var l sdkLog
 			want, _, serr := sdk.PresignHTTP(ctx, sdkCreds(gr.creds), theirs, sdkPayload(&gr.opts, nil), o.Service, o.Region, o.Time, sdkOptions(gr, &l))
 			switch {
@@ -502,7 +503,7 @@ func TestSignerDifferential(t *testing.T) {
 			}
 			var st sigv4.Stages
 			o.Trace = &st
-			err := signer.SignHTTP(ours, gr.creds, &o)
+			err := sigv4http.Sign(&signer, ours, gr.creds, &o)
 			var l sdkLog
 			serr := sdk.SignHTTP(ctx, sdkCreds(gr.creds), theirs, sdkPayload(&gr.opts, gr.body), o.Service, o.Region, o.Time, sdkOptions(gr, &l))
 			switch {
