@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -55,12 +54,6 @@ func BenchmarkResolve200(b *testing.B) {
 // cpuMeter reports process CPU time (user+system) per op: the bar is
 // "process time", and wall time on a loaded machine says little.
 type cpuMeter struct{ start time.Duration }
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 func startCPU() cpuMeter { return cpuMeter{processCPU()} }
 

@@ -475,7 +475,7 @@ func (st *state) execute(ctx context.Context, e *env) (*Resolved, error) {
 
 func (st *state) netCall(e *env, s *Source, r *AssumeRole, in sigv4.Credentials) *NetCall {
 	return &NetCall{Plan: st.plan, Source: s, Role: r, Input: in, Env: e.get, Now: e.now, Stderr: e.stderr,
-		Region: st.region, STS: st.sts, Profiles: st.profiles}
+		Region: st.region, STS: st.sts, Profiles: st.profiles, NoCache: e.req.NoCache, CacheDir: e.req.CacheDir, RegionFlag: e.req.Region}
 }
 
 func expiredError(b *Source, c sigv4.Credentials) error {

@@ -117,11 +117,19 @@ type NetCall struct {
 	Region   string              // region of the selected profile ("" if none)
 	STS      STSSettings         // endpoint settings of the selected profile
 	Profiles *Profiles           // the parsed files (nil for atmos / environment-only)
+	NoCache  bool                // Request.NoCache
+	CacheDir string              // Request.CacheDir
+	// RegionFlag is Request.Region: the command line's --region, which
+	// beats every other source of the region for STS calls.
+	RegionFlag string
 }
 
 // describe names the step for errors: profile and source, never a secret.
 func (c *NetCall) describe() string {
 	if c.Role != nil {
+		if isCommandLineLabel(c.Role.Profile) {
+			return fmt.Sprintf("%s %s: sts:AssumeRole", c.Role.Profile, c.Role.RoleARN)
+		}
 		return fmt.Sprintf("profile %q needs sts:AssumeRole of %s", c.Role.Profile, c.Role.RoleARN)
 	}
 	s := c.Source
@@ -170,4 +178,22 @@ func (s *Source) describe() string {
 		fmt.Fprintf(&b, " in %s", s.File)
 	}
 	return b.String()
+}
+
+// isCommandLineLabel reports whether an AssumeRole's Profile labels a
+// command-line flag ("--role-arn", "-r") or an environment variable
+// ("DEFAULT_ROLE") rather than naming a profile.
+func isCommandLineLabel(s string) bool {
+	if strings.HasPrefix(s, "-") {
+		return true
+	}
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !('A' <= c && c <= 'Z' || c == '_' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }

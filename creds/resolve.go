@@ -32,6 +32,21 @@ type Request struct {
 	// GOOS selects the home-directory rules ("windows" or anything else);
 	// "" means runtime.GOOS. For tests.
 	GOOS string
+	// NoCache (--no-cache) bypasses ekstoken's credentials cache: network
+	// credentials are fetched and not stored. CacheDir overrides its
+	// location ("" = $XDG_CACHE_HOME/ekstoken or ~/.cache/ekstoken).
+	NoCache  bool
+	CacheDir string
+	// Region is the command line's --region: STS calls (assuming a role,
+	// web identity) use it before AWS_REGION, AWS_DEFAULT_REGION and the
+	// profile's region, as the AWS CLI does with --region.
+	Region string
+	// AssumeRole, when RoleARN is set, is one more sts:AssumeRole applied on
+	// top of whatever the chain resolves: the command line's --role-arn (AWS
+	// CLI), -r/--role (aws-iam-authenticator), --session-name and
+	// --external-id. Profile labels it in errors (e.g. "--role-arn"); an
+	// empty RoleSessionName gets DefaultSessionName.
+	AssumeRole AssumeRole
 }
 
 // Resolved is the outcome: credentials and where they came from.
@@ -60,6 +75,7 @@ type env struct {
 	stderr io.Writer
 	goos   string
 	procTO time.Duration
+	req    *Request
 	files  map[string][]byte // shared files read so far: each is read once per Resolve
 }
 
@@ -83,7 +99,7 @@ func (e *env) read(path string) ([]byte, error) {
 }
 
 func (r *Request) env() *env {
-	e := &env{get: r.Env, now: r.Now, stderr: r.Stderr, goos: r.GOOS, procTO: r.ProcessTimeout}
+	e := &env{get: r.Env, now: r.Now, stderr: r.Stderr, goos: r.GOOS, procTO: r.ProcessTimeout, req: r}
 	if e.get == nil {
 		e.get = os.Getenv
 	}
@@ -106,6 +122,9 @@ func Resolve(ctx context.Context, r Request) (*Resolved, error) {
 	st, err := plan(e, &r)
 	if err != nil {
 		return nil, err
+	}
+	if r.AssumeRole.RoleARN != "" {
+		st.plan.Roles = append(st.plan.Roles, r.AssumeRole)
 	}
 	return st.execute(ctx, e)
 }

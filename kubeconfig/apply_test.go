@@ -291,3 +291,22 @@ func TestCommentsNeverLost(t *testing.T) {
 	}
 	kubectlView(t, path)
 }
+
+// TestLineEndsAndBOM: a file edited on Windows keeps its CR LF line ends and
+// byte order mark.
+func TestLineEndsAndBOM(t *testing.T) {
+	src, _ := os.ReadFile("testdata/in/many.yaml")
+	crlf := append([]byte("\xef\xbb\xbf"), strings.ReplaceAll(string(src), "\n", "\r\n")...)
+	path := filepath.Join(t.TempDir(), "config")
+	os.WriteFile(path, crlf, 0o600)
+	e := targets["new"]
+	if _, err := Edit(path, EditOptions{}, func(c *Config) error { return c.Apply(&e, ModeMerge, true) }); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	want, _ := os.ReadFile("testdata/golden/apply/many.new.merge.yaml")
+	if string(got) != "\xef\xbb\xbf"+strings.ReplaceAll(string(want), "\n", "\r\n") {
+		t.Errorf("CR LF/BOM file not kept as such:\n%q", got)
+	}
+	kubectlView(t, path)
+}

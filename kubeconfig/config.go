@@ -39,12 +39,24 @@ type Config struct {
 	compactSeq bool   // YAML: "- " counts as indentation (kubectl's style)
 	jsonIndent string // JSON: indentation unit; "" means one line
 	newline    bool   // JSON: file ends with a newline
+	crlf       bool   // lines end in CR LF (a file edited on Windows)
+	bom        bool   // the file starts with a UTF-8 byte order mark
 }
+
+var utf8BOM = []byte("\xef\xbb\xbf")
 
 // Parse parses a kubeconfig. Empty input (or only blanks and comments) is
 // an empty kubeconfig; comments are kept. The top level must be a mapping.
 func Parse(data []byte) (*Config, error) {
 	c := &Config{format: YAML, indent: 2, compactSeq: true, newline: true}
+	if bytes.HasPrefix(data, utf8BOM) {
+		c.bom, data = true, data[len(utf8BOM):]
+	}
+	if n := bytes.Count(data, []byte("\n")); n > 0 && bytes.Count(data, []byte("\r\n")) == n {
+		// YAML reads every line break as LF anyway; the parser places
+		// comments wrongly around CR LF, so parse the LF form.
+		c.crlf, data = true, bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		c.format = JSON
@@ -85,8 +97,23 @@ func Parse(data []byte) (*Config, error) {
 // Format reports whether the file is YAML or JSON.
 func (c *Config) Format() Format { return c.format }
 
-// Marshal serialises the config in its original format and style.
+// Marshal serialises the config in its original format and style,
+// including CR LF line ends and a byte order mark when the file had them.
 func (c *Config) Marshal() ([]byte, error) {
+	out, err := c.marshal()
+	if err != nil {
+		return nil, err
+	}
+	if c.crlf {
+		out = bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n"))
+	}
+	if c.bom {
+		out = append(append([]byte(nil), utf8BOM...), out...)
+	}
+	return out, nil
+}
+
+func (c *Config) marshal() ([]byte, error) {
 	if c.format == JSON {
 		var b bytes.Buffer
 		if err := writeJSON(&b, c.root, c.jsonIndent, 0); err != nil {

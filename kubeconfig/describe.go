@@ -37,7 +37,14 @@ type ClusterInfo struct {
 // ResourceNotFoundException becomes "cluster NAME not found in REGION";
 // other API errors keep AWS's code and message. The body read is capped at
 // 1 MiB.
-func DescribeCluster(ctx context.Context, client *http.Client, signer *sigv4.Signer, c sigv4.Credentials, region, endpoint, name string) (*ClusterInfo, error) {
+func DescribeCluster(ctx context.Context, signer *sigv4.Signer, c sigv4.Credentials, region, endpoint, name string) (*ClusterInfo, error) {
+	return DescribeClusterWith(ctx, http.DefaultClient, signer, c, region, endpoint, name)
+}
+
+// DescribeClusterWith is DescribeCluster through the given HTTP client. It
+// exists only in builds with network support, so that the nonet build does
+// not link net/http through this signature.
+func DescribeClusterWith(ctx context.Context, client *http.Client, signer *sigv4.Signer, c sigv4.Credentials, region, endpoint, name string) (*ClusterInfo, error) {
 	if client == nil {
 		client = http.DefaultClient
 	}

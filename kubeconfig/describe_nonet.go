@@ -5,7 +5,6 @@ package kubeconfig
 import (
 	"context"
 	"errors"
-	"net/http"
 
 	"github.com/ekstoken/ekstoken/sigv4"
 )
@@ -24,6 +23,6 @@ type ClusterInfo struct {
 var ErrNoNetwork = errors.New("this ekstoken was built without network support (nonet): give --server and --certificate-authority-data instead of --describe")
 
 // DescribeCluster is unavailable in a nonet build.
-func DescribeCluster(ctx context.Context, client *http.Client, signer *sigv4.Signer, c sigv4.Credentials, region, endpoint, name string) (*ClusterInfo, error) {
+func DescribeCluster(ctx context.Context, signer *sigv4.Signer, c sigv4.Credentials, region, endpoint, name string) (*ClusterInfo, error) {
 	return nil, ErrNoNetwork
 }

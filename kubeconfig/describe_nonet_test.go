@@ -11,7 +11,7 @@ import (
 )
 
 func TestDescribeClusterNonet(t *testing.T) {
-	_, err := DescribeCluster(context.Background(), nil, &sigv4.Signer{}, sigv4.Credentials{}, "us-west-2", "https://eks.us-west-2.amazonaws.com", "prod")
+	_, err := DescribeCluster(context.Background(), &sigv4.Signer{}, sigv4.Credentials{}, "us-west-2", "https://eks.us-west-2.amazonaws.com", "prod")
 	if !errors.Is(err, ErrNoNetwork) {
 		t.Fatalf("err = %v", err)
 	}

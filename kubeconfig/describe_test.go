@@ -139,7 +139,7 @@ func TestDescribeCluster(t *testing.T) {
 	var signer sigv4.Signer
 	ctx := context.Background()
 
-	info, err := DescribeCluster(ctx, srv.Client(), &signer, testCreds, "us-west-2", srv.URL, "prod")
+	info, err := DescribeClusterWith(ctx, srv.Client(), &signer, testCreds, "us-west-2", srv.URL, "prod")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestDescribeCluster(t *testing.T) {
 		"creating":  "cluster creating has no endpoint or CA yet (status CREATING)",
 		"a/b":       `cluster name "a/b" is not valid`,
 	} {
-		_, err := DescribeCluster(ctx, srv.Client(), &signer, testCreds, "us-west-2", srv.URL, name)
+		_, err := DescribeClusterWith(ctx, srv.Client(), &signer, testCreds, "us-west-2", srv.URL, name)
 		if err == nil || err.Error() != wantErr {
 			t.Errorf("%s: err = %v, want %q", name, err, wantErr)
 		}
@@ -163,10 +163,10 @@ func TestDescribeCluster(t *testing.T) {
 	}
 	// A wrong region is caught by the server's signature check.
 	bad := fakeEKS(&testing.T{}, "eu-west-1", nil)
-	if _, err := DescribeCluster(ctx, bad.Client(), &signer, testCreds, "us-west-2", bad.URL, "prod"); err == nil || !strings.Contains(err.Error(), "InvalidSignatureException") {
+	if _, err := DescribeClusterWith(ctx, bad.Client(), &signer, testCreds, "us-west-2", bad.URL, "prod"); err == nil || !strings.Contains(err.Error(), "InvalidSignatureException") {
 		t.Errorf("wrong region: err = %v", err)
 	}
-	if _, err := DescribeCluster(ctx, srv.Client(), &signer, testCreds, "us-west-2", "ftp://x", "prod"); err == nil {
+	if _, err := DescribeClusterWith(ctx, srv.Client(), &signer, testCreds, "us-west-2", "ftp://x", "prod"); err == nil {
 		t.Error("ftp endpoint accepted")
 	}
 }

@@ -2,7 +2,6 @@ package kubeconfig
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"runtime"
 )
@@ -42,10 +41,4 @@ func AtmosPath(env func(string) string, home string) (string, error) {
 		base = filepath.Join(home, ".config")
 	}
 	return filepath.Join(base, "atmos", "kube", "config"), nil
-}
-
-// UserHome is os.UserHomeDir with the error turned into "".
-func UserHome() string {
-	h, _ := os.UserHomeDir()
-	return h
 }

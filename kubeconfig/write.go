@@ -75,6 +75,15 @@ func Edit(path string, opts EditOptions, fn func(*Config) error) (*Result, error
 		if res.Old, err = os.ReadFile(target); err != nil {
 			return nil, err
 		}
+		if !opts.DryRun {
+			// A read-only kubeconfig stays unchanged, as with kubectl:
+			// replacing it by rename would bypass its permissions.
+			f, err := os.OpenFile(target, os.O_WRONLY, 0)
+			if err != nil {
+				return nil, fmt.Errorf("kubeconfig %s is not writable: %w", target, err)
+			}
+			f.Close()
+		}
 	}
 	cfg, err := Parse(res.Old)
 	if err != nil {

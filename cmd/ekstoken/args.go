@@ -56,8 +56,12 @@ type invocation struct {
 	identity    string
 	output      string // json (default) | token (native) | text (aws, with --query)
 	query       string // aws --query
-	roleARN     string // --role-arn, -r/--role: refused for now
+	roleARN     string // --role-arn, -r/--role: assumed on top of the credentials
 	roleFlag    string
+	sessionName string // --session-name, -s (with a role)
+	externalID  string // --external-id, -e (with a role)
+	forwardName bool   // authenticator --forward-session-name: not supported
+	noCache     bool   // --no-cache
 	tokenOnly   bool
 	debug       bool
 
@@ -90,14 +94,15 @@ var flagDefs = map[string]flagDef{
 	"--session-name": {true}, "-s": {true}, "--external-id": {true}, "-e": {true},
 	"--log-format": {true}, "-l": {true}, "--color": {true},
 	"--help": {}, "-h": {}, "--version": {}, "--debug": {}, "--token-only": {},
-	"--forward-session-name": {}, "--cache": {}, "--json": {}, "--no-cli-pager": {},
+	"--forward-session-name": {}, "--cache": {}, "--json": {}, "--no-cli-pager": {}, "--no-cache": {},
 }
 
 // allowed lists the flags of each spelling. Native and atmos share one set
 // (the native form is atmos's without the command words); the AWS CLI set
 // has its global options; the authenticator set its token options.
 var allowed = map[spelling]map[string]bool{
-	spellNative: set("--cluster-name", "--region", "--identity", "-i", "--profile", "--output", "--role-arn", "--help", "-h", "--version", "--debug"),
+	spellNative: set("--cluster-name", "--region", "--identity", "-i", "--profile", "--output", "--role-arn",
+		"--session-name", "--external-id", "--no-cache", "--help", "-h", "--version", "--debug"),
 	spellAWSCLI: set("--cluster-name", "--cluster-id", "--role-arn", "--region", "--profile", "--output", "--query",
 		"--debug", "--no-cli-pager", "--color", "--help", "-h"),
 	spellAuthenticator: set("-i", "--cluster-id", "-r", "--role", "--region", "--token-only", "-s", "--session-name",
@@ -285,13 +290,19 @@ func (inv *invocation) apply(f flagArg) error {
 		inv.tokenOnly = true
 	case "--debug":
 		inv.debug = true
-	case "-s", "--session-name", "-e", "--external-id", "--forward-session-name", "--cache",
-		"-l", "--log-format", "--color", "--no-cli-pager":
-		// Accepted for compatibility and without effect: the session
-		// name, external id and forwarded name only matter with a role
-		// (refused below); --cache caches the authenticator's assumed-role
-		// credentials; the rest shape log or pager output ekstoken does
-		// not produce.
+	case "-s", "--session-name":
+		inv.sessionName = f.value
+	case "-e", "--external-id":
+		inv.externalID = f.value
+	case "--forward-session-name":
+		inv.forwardName = true
+	case "--no-cache":
+		inv.noCache = true
+	case "--cache", "-l", "--log-format", "--color", "--no-cli-pager":
+		// Accepted for compatibility and without effect: ekstoken always
+		// caches assumed-role credentials (--cache is the authenticator's
+		// opt-in for that); the rest shape log or pager output ekstoken
+		// does not produce.
 	}
 	return nil
 }
@@ -353,9 +364,10 @@ func (inv *invocation) finish(getenv func(string) string) error {
 	return nil
 }
 
-// errRoleUnsupported is returned for --role-arn and friends until network
-// credential sources exist: never silently ignore a role.
-var errRoleUnsupported = errors.New("not supported yet: assuming a role needs the network credential sources (remove the role flag, or assume the role first and export its credentials)")
+// errForwardSessionName: the authenticator's --forward-session-name calls
+// GetCallerIdentity first to reuse the caller's session name; ekstoken
+// does not make that extra call.
+var errForwardSessionName = errors.New("--forward-session-name is not supported: pass the session name with -s/--session-name")
 
 func parseDecode(words []string, flags []flagArg) (*invocation, error) {
 	inv := &invocation{cmd: cmdDecode}

@@ -25,6 +25,29 @@ type credRequest struct {
 	Identity string
 	Now      func() time.Time
 	Stderr   io.Writer // credential_process's stderr
+	NoCache  bool      // --no-cache
+	Region   string    // --region, for STS calls (assuming a role)
+	// Role is assumed on top of whatever the chain resolves (--role-arn,
+	// -r/--role); empty RoleARN: none.
+	Role creds.AssumeRole
+}
+
+// awsCLISessionName is the session name `aws eks get-token --role-arn`
+// always uses; the AWS CLI spelling keeps it, so the identity EKS sees
+// (arn:…:assumed-role/ROLE/EKSGetTokenAuth) and any RBAC mapping on it stay
+// the same after switching to ekstoken.
+const awsCLISessionName = "EKSGetTokenAuth"
+
+// role is the role the command line asks to assume, labelled by its flag.
+func (inv *invocation) role() creds.AssumeRole {
+	if inv.roleARN == "" {
+		return creds.AssumeRole{}
+	}
+	r := creds.AssumeRole{Profile: inv.roleFlag, RoleARN: inv.roleARN, RoleSessionName: inv.sessionName, ExternalID: inv.externalID}
+	if r.RoleSessionName == "" && inv.spelling == spellAWSCLI {
+		r.RoleSessionName = awsCLISessionName
+	}
+	return r
 }
 
 // stsConfig are the STS endpoint settings (token.EndpointConfig without
@@ -52,11 +75,14 @@ type credResult struct {
 // order of the sources, the AWS CLI v2's).
 func resolveCredentials(ctx context.Context, req credRequest) (credResult, error) {
 	r, err := creds.Resolve(ctx, creds.Request{
-		Env:      req.Env,
-		Profile:  req.Profile,
-		Identity: req.Identity,
-		Now:      req.Now,
-		Stderr:   req.Stderr,
+		Env:        req.Env,
+		Profile:    req.Profile,
+		Identity:   req.Identity,
+		Now:        req.Now,
+		Stderr:     req.Stderr,
+		NoCache:    req.NoCache,
+		Region:     req.Region,
+		AssumeRole: req.Role,
 	})
 	if err != nil {
 		return credResult{}, err

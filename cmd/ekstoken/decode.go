@@ -100,7 +100,11 @@ func formatDecoded(d *token.Decoded) []byte {
 		line("scope", "%s/%s/%s", d.ScopeDate, d.ScopeRegion, d.ScopeService)
 	}
 	if !d.SigningTime.IsZero() {
-		line("signed at", "%s (%s ago)", d.SigningTime.Format(time.RFC3339), d.Age.Truncate(time.Second))
+		if d.Age >= 0 {
+			line("signed at", "%s (%s ago)", d.SigningTime.Format(time.RFC3339), d.Age.Truncate(time.Second))
+		} else {
+			line("signed at", "%s (%s in the future)", d.SigningTime.Format(time.RFC3339), (-d.Age).Truncate(time.Second))
+		}
 		if d.TimeLeft >= 0 {
 			line("valid until", "%s (%s left)", d.ValidUntil.Format(time.RFC3339), d.TimeLeft.Truncate(time.Second))
 		} else {

@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -134,7 +133,7 @@ func runKubeconfig(ctx context.Context, args []string, env func(string) string, 
 		}
 		endpoint := eksEndpoint(region, env)
 		dctx, cancel := context.WithTimeout(ctx, describeTimeout)
-		info, err := kubeconfig.DescribeCluster(dctx, &http.Client{Timeout: describeTimeout}, new(sigv4.Signer), c, region, endpoint, cluster)
+		info, err := kubeconfig.DescribeCluster(dctx, new(sigv4.Signer), c, region, endpoint, cluster)
 		cancel()
 		if err != nil {
 			return kcFail(stderr, err)

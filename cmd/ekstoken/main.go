@@ -20,6 +20,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/ekstoken/ekstoken/sigv4"
 	"github.com/ekstoken/ekstoken/token"
 )
 
@@ -48,6 +49,13 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		// A person typing `ekstoken` alone wants to know how to use it.
 		io.WriteString(stderr, usage)
 		return exitUsage
+	}
+	if len(args) > 1 && args[1] == "kubeconfig" {
+		return runKubeconfig(context.Background(), args[2:], getenv, stdout, stderr,
+			func(ctx context.Context, profile, identity string) (sigv4.Credentials, error) {
+				cr, err := resolveCredentials(ctx, credRequest{Env: getenv, Profile: profile, Identity: identity, Now: now, Stderr: stderr})
+				return cr.Creds, err
+			})
 	}
 	inv, err := parseArgs(args, getenv)
 	if err != nil {
@@ -83,8 +91,8 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 
 // mint makes the token and returns exactly what goes to stdout.
 func mint(inv *invocation, getenv func(string) string, stderr io.Writer) ([]byte, error) {
-	if inv.roleARN != "" {
-		return nil, fmt.Errorf("%s %q: %w", inv.roleFlag, inv.roleARN, errRoleUnsupported)
+	if inv.forwardName && inv.roleARN != "" {
+		return nil, errForwardSessionName
 	}
 	cr, err := resolveCredentials(context.Background(), credRequest{
 		Env:      getenv,
@@ -92,6 +100,9 @@ func mint(inv *invocation, getenv func(string) string, stderr io.Writer) ([]byte
 		Identity: inv.identity,
 		Now:      now,
 		Stderr:   stderr,
+		NoCache:  inv.noCache,
+		Region:   inv.region,
+		Role:     inv.role(),
 	})
 	if err != nil {
 		return nil, err

@@ -187,9 +187,9 @@ func TestCLI(t *testing.T) {
 		{"native-identity-short", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2", "-i", "dev-admin"}, map[string]string{"XDG_CONFIG_HOME": "testdata/xdg", "HOME": "testdata/home"}, "", 0, ""},
 		{"no-region", []string{"ekstoken", "--cluster-name", "demo"}, baseEnv(), "", 1, "ekstoken: no region: pass --region, or set AWS_REGION"},
 		{"bad-AWS_REGION", []string{"ekstoken", "--cluster-name", "demo"}, baseEnv("AWS_REGION", "us-east-1.evil.com"), "", 1, "ekstoken: AWS_REGION: region \"us-east-1.evil.com\" is not a region name"},
-		{"role-arn", []string{"ekstoken", "eks", "get-token", "--cluster-name", "demo", "--region", "us-east-2", "--role-arn", "arn:aws:iam::123456789012:role/x"}, baseEnv(), "", 1, "ekstoken: --role-arn \"arn:aws:iam::123456789012:role/x\": not supported yet"},
-		{"authenticator-role", []string{"ekstoken", "token", "-i", "demo", "-r", "arn:aws:iam::123456789012:role/x", "--region", "us-east-2"}, baseEnv(), "", 1, "ekstoken: -r \"arn:aws:iam::123456789012:role/x\": not supported yet"},
-		{"authenticator-DEFAULT_ROLE", []string{"ekstoken", "token", "-i", "demo", "--region", "us-east-2"}, baseEnv("DEFAULT_ROLE", "arn:aws:iam::1:role/r"), "", 1, "DEFAULT_ROLE \"arn:aws:iam::1:role/r\": not supported yet"},
+		{"role-arn", []string{"ekstoken", "eks", "get-token", "--cluster-name", "demo", "--region", "us-east-2", "--role-arn", "arn:aws:iam::123456789012:role/x"}, baseEnv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1", "XDG_CACHE_HOME", "testdata/nocache"), "", 1, "ekstoken: --role-arn arn:aws:iam::123456789012:role/x: sts:AssumeRole with the credentials of environment variables: "},
+		{"authenticator-role", []string{"ekstoken", "token", "-i", "demo", "-r", "arn:aws:iam::123456789012:role/x", "--region", "us-east-2"}, baseEnv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1", "XDG_CACHE_HOME", "testdata/nocache"), "", 1, "ekstoken: -r arn:aws:iam::123456789012:role/x: sts:AssumeRole with the credentials of environment variables: "},
+		{"authenticator-DEFAULT_ROLE", []string{"ekstoken", "token", "-i", "demo", "--region", "us-east-2"}, baseEnv("DEFAULT_ROLE", "arn:aws:iam::1:role/r", "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1", "XDG_CACHE_HOME", "testdata/nocache"), "", 1, "ekstoken: DEFAULT_ROLE arn:aws:iam::1:role/r: sts:AssumeRole"},
 		{"fips-with-url", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_USE_FIPS_ENDPOINT", "true", "AWS_ENDPOINT_URL_STS", "https://x.example"), "", 1, "ekstoken: STS endpoint: Invalid Configuration: FIPS and custom endpoint are not supported"},
 		{"bad-endpoint-url", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_ENDPOINT_URL_STS", "ftp://x.example"), "", 1, "scheme must be https or http"},
 		{"bad-credential-expiration", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_CREDENTIAL_EXPIRATION", "tomorrow"), "", 1, "AWS_CREDENTIAL_EXPIRATION: the value (8 bytes) is not an RFC 3339 time"},
@@ -341,5 +341,31 @@ func TestAtmosSessionExpired(t *testing.T) {
 		map[string]string{"XDG_CONFIG_HOME": "testdata/xdg", "HOME": "testdata/home"}, "")
 	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "atmos auth login -i dev-admin") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"ekstoken", "--version"}, {"ekstoken", "version"}} {
+		r := runWith(t, args, nil, "")
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "ekstoken ") || strings.Count(r.stdout, "\n") != 1 || r.stderr != "" {
+			t.Errorf("%q: %+v", args, r)
+		}
+	}
+	old := version
+	version = "v9.9.9"
+	defer func() { version = old }()
+	if r := runWith(t, []string{"ekstoken", "--version"}, nil, ""); r.stdout != "ekstoken v9.9.9\n" {
+		t.Errorf("-X main.version: %q", r.stdout)
+	}
+}
+
+func TestDecodeFuture(t *testing.T) {
+	r := runAt(cliTime.Add(-time.Hour), []string{"ekstoken", "decode", cliToken}, nil, "")
+	if r.code != 0 || !strings.Contains(r.stdout, "(1h0m0s in the future)") || !strings.Contains(r.stdout, "warning      signed 1h0m0s in the future") {
+		t.Errorf("%+v", r)
+	}
+	r = runAt(cliTime.Add(16*time.Minute), []string{"ekstoken", "decode", cliToken}, nil, "")
+	if r.code != 1 || !strings.Contains(r.stdout, "(expired 1m0s ago)") || !strings.Contains(r.stderr, "X-Amz-Date parameter is expired") {
+		t.Errorf("%+v", r)
 	}
 }

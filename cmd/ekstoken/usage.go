@@ -5,6 +5,7 @@ const usage = `ekstoken prints an Amazon EKS bearer token for kubectl (an ExecCr
 Usage:
   ekstoken --cluster-name NAME [--region REGION] [--identity ID] [--profile P] [--output json|token]
   ekstoken decode [--json] TOKEN|-
+  ekstoken kubeconfig [migrate] ...   write or migrate kubeconfig entries (ekstoken kubeconfig --help)
   ekstoken --version | --help
 
 The command lines of the tools it replaces work unchanged (or name a
@@ -24,10 +25,18 @@ Flags:
   --output json|token   the ExecCredential (default) or the bare token;
                         aws: --query status.token --output text prints the bare token,
                         authenticator: --token-only
-  --role-arn ARN        (also -r, --role) assume a role first: not supported yet
+  --role-arn ARN        (also -r, --role) assume this role with the credentials found
+  --session-name NAME   its session name (also -s; aws spelling: EKSGetTokenAuth)
+  --external-id ID      its external id (also -e)
+  --no-cache            do not read or write ekstoken's cache of assumed-role,
+                        SSO and web-identity credentials (~/.cache/ekstoken)
   --debug               say on stderr where credentials and endpoint came from
 
-Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN.
+Credentials, as the AWS CLI v2 finds them: an atmos identity (--identity,
+ATMOS_IDENTITY), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN,
+the profile (--profile, AWS_PROFILE) in ~/.aws/config and ~/.aws/credentials
+(static keys, credential_process, roles, SSO, web identity), then container
+and instance credentials.
 Endpoint: https://sts.REGION.<partition domain>/ (every partition);
 AWS_USE_FIPS_ENDPOINT=true, AWS_USE_DUALSTACK_ENDPOINT=true, AWS_ENDPOINT_URL_STS.
 The ExecCredential's apiVersion follows KUBERNETES_EXEC_INFO (v1 or v1beta1).
