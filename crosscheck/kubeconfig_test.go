@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,7 +49,11 @@ func useKubeconfig(t *testing.T, path, ctx string) {
 //     aws-iam-authenticator (their own commands, in v1beta1 and v1) is
 //     rewritten to run ekstoken; every migrated context then works, the
 //     atmos entries without --identity are reported and left alone, and
-//     the backup still holds the peers' entries.
+//     the backup still holds the peers' entries;
+//   - cli: the same two operations through the ekstoken binary
+//     (`ekstoken kubeconfig ... --absolute-path`, `ekstoken kubeconfig
+//     migrate --absolute-path`), whose entries carry no credentials: the
+//     plugin gets them from the environment client-go passes on.
 func TestKubeconfigRoundTrip(t *testing.T) {
 	bin := ekstokenBinary(t)
 	env := sessionEnv()
@@ -123,6 +128,50 @@ func TestKubeconfigRoundTrip(t *testing.T) {
 		}
 		if _, err := clientcmd.Load(backup); err != nil {
 			t.Errorf("backup does not load: %v", err)
+		}
+		fakeSTS.Seen()
+	})
+	t.Run("cli", func(t *testing.T) {
+		for k, v := range env {
+			t.Setenv(k, v) // client-go runs the plugin with this process's environment
+		}
+		dir := t.TempDir()
+		run := func(args ...string) string {
+			t.Helper()
+			cmd := exec.Command(bin, append([]string{"kubeconfig"}, args...)...)
+			cmd.Env = append(os.Environ(), "HOME="+dir)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("ekstoken kubeconfig %q: %v\n%s", args, err, out)
+			}
+			return string(out)
+		}
+		a := newAPIServer(t, "crosscheck-cli", "aws", "eu-west-2")
+		written := filepath.Join(dir, "written")
+		run("--cluster-name", a.cluster, "--region", "eu-west-2", "--kubeconfig", written, "--alias", "cli",
+			"--server", a.URL, "--certificate-authority-data", base64.StdEncoding.EncodeToString(a.caPEM()), "--absolute-path")
+		useKubeconfig(t, written, "cli")
+
+		peers, _ := writeKubeconfig(t, a, "", "eu-west-2", []string{"client.authentication.k8s.io/v1beta1"})
+		out := run("migrate", "--kubeconfig", peers, "--absolute-path")
+		loaded, err := clientcmd.LoadFromFile(peers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for name, u := range loaded.AuthInfos {
+			if u.Exec == nil || u.Exec.Command != bin {
+				continue // left as it was (atmos without --identity)
+			}
+			useKubeconfig(t, peers, name)
+			n++
+		}
+		if n != 2 {
+			t.Errorf("%d entries migrated to %s, want 2 (AWS CLI, authenticator); ekstoken said:\n%s", n, bin, out)
+		}
+		_, accepted, rejected := a.stats()
+		if accepted != 2*(1+n) || len(rejected) != 0 {
+			t.Errorf("accepted %d, rejected %q", accepted, rejected)
 		}
 		fakeSTS.Seen()
 	})
