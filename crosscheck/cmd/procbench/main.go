@@ -106,12 +106,14 @@ func main() {
 		return
 	}
 	medians := map[string]time.Duration{}
+	mins := map[string]time.Duration{}
 	for _, c := range cmds {
 		medians[c.name] = median(c.wall)
+		mins[c.name] = slices.Min(c.wall)
 	}
 	fmt.Println()
-	fmt.Println("| ratio of median wall times | value |")
-	fmt.Println("|---|---:|")
+	fmt.Println("| ratio of wall times | of medians | of minimums |")
+	fmt.Println("|---|---:|---:|")
 	for _, spec := range rs {
 		a, b, _ := strings.Cut(spec, "/")
 		ma, okA := medians[a]
@@ -119,7 +121,7 @@ func main() {
 		if !okA || !okB || mb == 0 {
 			continue // a peer that is not installed
 		}
-		fmt.Printf("| %s / %s | %.2fx |\n", a, b, float64(ma)/float64(mb))
+		fmt.Printf("| %s / %s | %.2fx | %.2fx |\n", a, b, float64(ma)/float64(mb), float64(mins[a])/float64(mins[b]))
 	}
 }
 
