@@ -40,8 +40,16 @@ func fromHTTP(r *http.Request, o *sigv4.Options, presign bool) (*sigv4.Request, 
 		req.Host = r.URL.Host
 	}
 	req.Path = r.URL.EscapedPath()
-	if r.URL.Opaque != "" {
-		req.Path = r.URL.Opaque
+	if o := r.URL.Opaque; o != "" {
+		// Opaque "//host/path" is how a caller sends a pre-escaped path;
+		// Go puts only "/path" on the wire, and that is what is signed.
+		if rest, ok := strings.CutPrefix(o, "//"); ok {
+			o = "/"
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				o = rest[i:]
+			}
+		}
+		req.Path = o
 	}
 	if r.URL.RawQuery != "" {
 		vals, err := url.ParseQuery(r.URL.RawQuery)

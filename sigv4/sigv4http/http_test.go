@@ -120,3 +120,24 @@ func ExampleSign() {
 	// SignedHeaders=host;x-amz-date,
 	// Signature=b87c05fc0ed5915c649291564ab2eb4a44dc0afa72c568ea9df6a41011bf857b
 }
+
+// TestOpaquePath: a URL whose Opaque is "//host/escaped/path" is signed for
+// the path Go sends, "/escaped/path", as aws-sdk-go-v2 does.
+func TestOpaquePath(t *testing.T) {
+	var s sigv4.Signer
+	r, _ := http.NewRequest("GET", "https://example.amazonaws.com/", nil)
+	r.URL.Opaque = "//example.amazonaws.com/a%2Fb/c"
+	var tr sigv4.Stages
+	o := opts()
+	o.Trace = &tr
+	if err := Sign(&s, r, creds, o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(tr.CanonicalRequest, "GET\n/a%252Fb/c\n") {
+		t.Errorf("canonical request:\n%s", tr.CanonicalRequest)
+	}
+	// Go sends the absolute form, whose path the server signs.
+	if got := r.URL.RequestURI(); got != "https://example.amazonaws.com/a%2Fb/c" {
+		t.Errorf("Go sends %q", got)
+	}
+}
