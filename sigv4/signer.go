@@ -446,3 +446,28 @@ func (s *Signer) AppendAuthorization(dst []byte, r *Request, c Credentials, o *O
 	dst = append(dst, ", Signature="...)
 	return append(dst, sig[:]...), nil
 }
+
+// SignHeaders signs r for the Authorization header and calls set for every
+// header the request must then carry, in this order: X-Amz-Date,
+// X-Amz-Security-Token (when c has a session token), X-Amz-Content-Sha256
+// (when AddContentSHA256) and Authorization. It is AppendAuthorization for
+// callers that keep headers in a map: http.Header's Set fits set.
+func (s *Signer) SignHeaders(r *Request, c Credentials, o *Options, set func(name, value string)) error {
+	auth, err := s.AppendAuthorization(nil, r, c, o)
+	if err != nil {
+		return err
+	}
+	set("X-Amz-Date", string(AppendAmzDate(nil, o.Time)))
+	if c.SessionToken != "" {
+		set("X-Amz-Security-Token", c.SessionToken)
+	}
+	if o.AddContentSHA256 {
+		p := o.PayloadHash
+		if p == "" {
+			p = EmptyPayloadHash
+		}
+		set("X-Amz-Content-Sha256", p)
+	}
+	set("Authorization", string(auth))
+	return nil
+}

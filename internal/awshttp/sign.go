@@ -75,21 +75,5 @@ func Sign(s *sigv4.Signer, r *Request, c sigv4.Credentials, o *sigv4.Options) er
 	if len(r.Body) > 0 && !hasLength && (oc.SignHeader == nil || oc.SignHeader("content-length")) {
 		sr.Headers = append(sr.Headers, sigv4.Param{Key: "content-length", Value: strconv.Itoa(len(r.Body))})
 	}
-	auth, err := s.AppendAuthorization(nil, sr, c, &oc)
-	if err != nil {
-		return err
-	}
-	r.Header.Set("X-Amz-Date", string(sigv4.AppendAmzDate(nil, oc.Time)))
-	if c.SessionToken != "" {
-		r.Header.Set("X-Amz-Security-Token", c.SessionToken)
-	}
-	if oc.AddContentSHA256 {
-		p := oc.PayloadHash
-		if p == "" {
-			p = sigv4.EmptyPayloadHash
-		}
-		r.Header.Set("X-Amz-Content-Sha256", p)
-	}
-	r.Header.Set("Authorization", string(auth))
-	return nil
+	return s.SignHeaders(sr, c, &oc, r.Header.Set)
 }

@@ -131,24 +131,8 @@ func Sign(s *sigv4.Signer, r *http.Request, c sigv4.Credentials, o *sigv4.Option
 	if err != nil {
 		return err
 	}
-	auth, err := s.AppendAuthorization(nil, req, c, o)
-	if err != nil {
-		return err
-	}
 	if r.Header == nil {
 		r.Header = make(http.Header)
 	}
-	r.Header.Set("X-Amz-Date", string(sigv4.AppendAmzDate(nil, o.Time)))
-	if c.SessionToken != "" {
-		r.Header.Set("X-Amz-Security-Token", c.SessionToken)
-	}
-	if o.AddContentSHA256 {
-		p := o.PayloadHash
-		if p == "" {
-			p = sigv4.EmptyPayloadHash
-		}
-		r.Header.Set("X-Amz-Content-Sha256", p)
-	}
-	r.Header.Set("Authorization", string(auth))
-	return nil
+	return s.SignHeaders(req, c, o, r.Header.Set)
 }
