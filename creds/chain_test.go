@@ -173,8 +173,9 @@ func TestPlanEnvironment(t *testing.T) {
 	}
 }
 
-// Network steps reach networkStep, which on this branch answers "not supported yet"
-// naming the profile and the source.
+// Network steps reach networkStep: the AssumeRole step is never skipped, and
+// when it fails (here: no STS to reach) the error names the profile and the
+// source.
 func TestNetworkSeam(t *testing.T) {
 	home := t.TempDir()
 	env := map[string]string{"HOME": home, "AWS_CONFIG_FILE": filepath.Join(home, "c")}

@@ -143,10 +143,6 @@ func (c *NetCall) describe() string {
 	return fmt.Sprintf("profile %q needs %s", s.Profile, what)
 }
 
-func notSupportedYet(c *NetCall) error {
-	return fmt.Errorf("%s, not supported yet", c.describe())
-}
-
 // describe is the human-readable, secret-free description of a plan, for
 // --debug: "profile \"dev\": static keys (credentials file ~/.aws/credentials) → AssumeRole arn:…".
 func (p *Plan) describe() string {
