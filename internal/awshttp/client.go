@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -173,8 +175,34 @@ func (c *Client) dial(ctx context.Context, addr string) (net.Conn, error) {
 	if c.DialContext != nil {
 		return c.DialContext(ctx, "tcp", addr)
 	}
+	if loopbackOnly.Load() {
+		if err := checkLoopback(addr); err != nil {
+			return nil, err
+		}
+	}
 	d := net.Dialer{Timeout: 5 * time.Second}
 	return d.DialContext(ctx, "tcp", addr)
+}
+
+// loopbackOnly makes every dial to anything but a loopback IP address
+// fail at once: test binaries set it (RestrictToLoopback) so that no test
+// can reach a real AWS endpoint, resolve one, or wait on IMDS.
+var loopbackOnly atomic.Bool
+
+// RestrictToLoopback is for tests: from now on this process dials only
+// loopback IP addresses (127.0.0.0/8, ::1); any other address fails with
+// an error naming it.
+func RestrictToLoopback() { loopbackOnly.Store(true) }
+
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("awshttp: test process may dial only loopback addresses, not %s", addr)
 }
 
 func (c *Client) handshake(ctx context.Context, conn net.Conn, serverName string) (*tls.Conn, error) {

@@ -1,0 +1,9 @@
+//go:build !nonet
+
+package main
+
+import "github.com/ekstoken/ekstoken/internal/awshttp"
+
+// No test reaches anything but loopback: a chain that falls through to
+// IMDS or a real STS host fails at once instead of leaving the machine.
+func init() { awshttp.RestrictToLoopback() }
