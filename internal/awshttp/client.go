@@ -190,8 +190,8 @@ func (c *Client) dial(ctx context.Context, addr string) (net.Conn, error) {
 var loopbackOnly atomic.Bool
 
 // RestrictToLoopback is for tests: from now on this process dials only
-// loopback IP addresses (127.0.0.0/8, ::1); any other address fails with
-// an error naming it.
+// loopback addresses (127.0.0.0/8, ::1, localhost); any other address fails
+// with an error naming it.
 func RestrictToLoopback() { loopbackOnly.Store(true) }
 
 func checkLoopback(addr string) error {
@@ -199,7 +199,7 @@ func checkLoopback(addr string) error {
 	if err != nil {
 		return err
 	}
-	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
+	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() || host == "localhost" {
 		return nil
 	}
 	return fmt.Errorf("awshttp: test process may dial only loopback addresses, not %s", addr)
