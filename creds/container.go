@@ -128,19 +128,12 @@ func (c *Container) Retrieve(ctx context.Context) (Issued, error) {
 	if strings.ContainsAny(auth, "\r\n") {
 		return Issued{}, errors.New("container credentials: the authorization token contains a line break")
 	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = newHTTPClient(HTTPConfig{})
-	}
-	client, err := hc.get()
+	client, err := c.HTTP.get()
 	if err != nil {
 		return Issued{}, fmt.Errorf("container credentials: %w", err)
 	}
 	timeout := cmp(c.Timeout, 2*time.Second)
-	retry := c.Retry
-	if retry.Attempts == 0 {
-		retry.Attempts = 3
-	}
+	retry := c.Retry.orDefault()
 	for attempt := 1; ; attempt++ {
 		res, again, err := c.attempt(ctx, client, timeout, auth)
 		if err == nil {

@@ -72,6 +72,9 @@ func newHTTPClient(cfg HTTPConfig) *httpClient { return &httpClient{cfg: cfg} }
 // redirects is misconfigured or hostile, and following it would carry bearer
 // tokens elsewhere.
 func (h *httpClient) get() (doFunc, error) {
+	if h == nil {
+		h = newHTTPClient(HTTPConfig{}) // a source used without a client: the default one
+	}
 	h.once.Do(func() {
 		if h.cfg.do != nil {
 			h.do = h.cfg.do
@@ -129,6 +132,14 @@ const maxResponse = 1 << 20
 // retryPolicy bounds the attempts of one network call and spaces them with
 // capped exponential backoff and full jitter, so that twenty kubectl
 // processes throttled together do not come back in lock step.
+// orDefault is r with the default of 3 attempts when none is set.
+func (r retryPolicy) orDefault() retryPolicy {
+	if r.Attempts == 0 {
+		r.Attempts = 3
+	}
+	return r
+}
+
 type retryPolicy struct {
 	Attempts int           // total attempts, at least 1
 	Base     time.Duration // first backoff ceiling

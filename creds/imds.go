@@ -89,11 +89,7 @@ func (m *IMDS) Retrieve(ctx context.Context) (Issued, error) {
 		base = "http://169.254.169.254"
 	}
 	base = strings.TrimRight(base, "/")
-	hc := m.HTTP
-	if hc == nil {
-		hc = newHTTPClient(HTTPConfig{})
-	}
-	client, err := hc.get()
+	client, err := m.HTTP.get()
 	if err != nil {
 		return Issued{}, fmt.Errorf("instance metadata: %w", err)
 	}
@@ -158,10 +154,7 @@ func (m *IMDS) Retrieve(ctx context.Context) (Issued, error) {
 // and body. Transport failures come back as errors.
 func (m *IMDS) do(ctx context.Context, client doFunc, method, u, hk, hv string) (int, string, error) {
 	timeout := cmp(m.Timeout, time.Second)
-	retry := m.Retry
-	if retry.Attempts == 0 {
-		retry.Attempts = 3
-	}
+	retry := m.Retry.orDefault()
 	netAttempts := max(m.Attempts, 1)
 	var netFails, serverFails int
 	for {

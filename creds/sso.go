@@ -106,19 +106,12 @@ func (s *SSO) GetRoleCredentials(ctx context.Context, accessToken, accountID, ro
 		return Issued{}, fmt.Errorf("SSO portal endpoint %q is not a URL", s.Endpoint)
 	}
 	u.RawQuery = "role_name=" + string(appendEscaped(nil, roleName)) + "&account_id=" + string(appendEscaped(nil, accountID))
-	hc := s.HTTP
-	if hc == nil {
-		hc = newHTTPClient(HTTPConfig{})
-	}
-	client, err := hc.get()
+	client, err := s.HTTP.get()
 	if err != nil {
 		return Issued{}, fmt.Errorf("SSO GetRoleCredentials: %w", err)
 	}
 	timeout := cmp(s.Timeout, 10*time.Second)
-	retry := s.Retry
-	if retry.Attempts == 0 {
-		retry.Attempts = 3
-	}
+	retry := s.Retry.orDefault()
 	what := fmt.Sprintf("SSO GetRoleCredentials (account %s, role %s)", accountID, roleName)
 	for attempt := 1; ; attempt++ {
 		res, again, err := s.attempt(ctx, client, timeout, u, accessToken, accountID, profile, what)

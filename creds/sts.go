@@ -212,11 +212,7 @@ func (s *STS) now() time.Time {
 }
 
 func (s *STS) call(ctx context.Context, op, roleARN string, body []byte, signWith *sigv4.Credentials) (Issued, error) {
-	hc := s.HTTP
-	if hc == nil {
-		hc = newHTTPClient(HTTPConfig{})
-	}
-	client, err := hc.get()
+	client, err := s.HTTP.get()
 	if err != nil {
 		return Issued{}, fmt.Errorf("sts %s %s: %w", op, roleARN, err)
 	}
@@ -224,10 +220,7 @@ func (s *STS) call(ctx context.Context, op, roleARN string, body []byte, signWit
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	retry := s.Retry
-	if retry.Attempts == 0 {
-		retry.Attempts = 3
-	}
+	retry := s.Retry.orDefault()
 	var last *STSError
 	for attempt := 1; ; attempt++ {
 		var res Issued
