@@ -4,7 +4,6 @@ package main
 // kubeconfig, print. Everything that edits the file lives in that package.
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -16,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ekstoken/ekstoken/creds"
 	"github.com/ekstoken/ekstoken/kubeconfig"
 	"github.com/ekstoken/ekstoken/sigv4"
 	"github.com/ekstoken/ekstoken/token"
@@ -85,9 +85,7 @@ func runKubeconfig(ctx context.Context, args []string, env func(string) string, 
 		return code
 	}
 
-	if region == "" {
-		region = kcFirst(env("AWS_REGION"), env("AWS_DEFAULT_REGION"))
-	}
+	region, _ = resolveRegion(region, env, "")
 	mode, err := kubeconfig.ParseMode(modeName)
 	switch {
 	case err != nil:
@@ -317,39 +315,30 @@ func eksEndpoint(region string, env func(string) string) string {
 }
 
 // profileMayPrompt reports whether the profile (else AWS_PROFILE, else
-// "default") has mfa_serial in the AWS config file (AWS_CONFIG_FILE, else
-// ~/.aws/config): then ekstoken may need to ask for an MFA code, and the
-// exec entry gets interactiveMode IfAvailable instead of Never. A quick
-// line scan, not the full profile resolution: --interactive-mode overrides.
+// AWS_DEFAULT_PROFILE, else "default"), or a profile it assumes a role
+// from, has mfa_serial in the AWS config file, read by package creds with
+// the profile-file rules of the token path: then ekstoken may need to ask
+// for an MFA code, and the exec entry gets interactiveMode IfAvailable
+// instead of Never. --interactive-mode overrides.
 func profileMayPrompt(env func(string) string, profile string) bool {
 	if profile == "" {
-		profile = kcFirst(env("AWS_PROFILE"), "default")
+		profile = kcFirst(env("AWS_PROFILE"), env("AWS_DEFAULT_PROFILE"), "default")
 	}
-	file := env("AWS_CONFIG_FILE")
-	if file == "" {
-		home := kcHome(env)
-		if home == "" {
-			return false
-		}
-		file = filepath.Join(home, ".aws", "config")
-	}
-	f, err := os.Open(file)
+	ps, err := creds.LoadProfiles(creds.FileLocations(env, runtime.GOOS).Config, "")
 	if err != nil {
 		return false
 	}
-	defer f.Close()
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
-			name := strings.Join(strings.Fields(line[1:len(line)-1]), " ")
-			in = name == "profile "+profile || (profile == "default" && name == "default")
-			continue
+	// mfa_serial on the profile or on any role profile it chains through.
+	for seen := map[string]bool{}; profile != "" && !seen[profile]; {
+		seen[profile] = true
+		p := ps.Profile(profile)
+		if p == nil {
+			return false
 		}
-		if k, _, ok := strings.Cut(line, "="); in && ok && strings.TrimSpace(k) == "mfa_serial" {
+		if v, _ := p.Get("mfa_serial"); v != "" {
 			return true
 		}
+		profile, _ = p.Get("source_profile")
 	}
 	return false
 }

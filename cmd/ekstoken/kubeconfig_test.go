@@ -267,8 +267,8 @@ func TestEKSEndpoint(t *testing.T) {
 func TestKubeconfigInteractiveMode(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "aws-config")
-	os.WriteFile(cfg, []byte("[default]\nregion = us-east-1\n[profile mfa]\nrole_arn = arn:aws:iam::1:role/r\nmfa_serial = arn:aws:iam::1:mfa/me\n[profile  plain ]\nregion=x\n"), 0o600)
-	for profile, want := range map[string]string{"mfa": "IfAvailable", "plain": "Never", "": "Never"} {
+	os.WriteFile(cfg, []byte("[default]\nregion = us-east-1\n[profile mfa]\nrole_arn = arn:aws:iam::1:role/r\nmfa_serial = arn:aws:iam::1:mfa/me\n[profile  plain ]\nregion=x\n[profile chained]\nrole_arn = arn:aws:iam::1:role/s\nsource_profile = mfa\n[profile loop]\nsource_profile = loop\n"), 0o600)
+	for profile, want := range map[string]string{"mfa": "IfAvailable", "plain": "Never", "": "Never", "chained": "IfAvailable", "loop": "Never", "absent": "Never"} {
 		path := filepath.Join(dir, "kc-"+profile)
 		args := []string{"--cluster-name", "c", "--region", "us-east-1", "--kubeconfig", path, "--server", "https://x", "--certificate-authority-data", kcCA}
 		if profile != "" {
