@@ -1,9 +1,9 @@
 package token
 
 import (
-	"encoding/json"
 	"time"
-	"unicode/utf8"
+
+	"github.com/ekstoken/ekstoken/internal/jsonlite"
 )
 
 // The ExecCredential API versions kubectl (client-go) speaks.
@@ -38,13 +38,17 @@ func ExecAPIVersion(execInfo string) (apiVersion, warning string) {
 	if execInfo == "" {
 		return DefaultAPIVersion, ""
 	}
-	var v struct {
-		APIVersion any `json:"apiVersion"`
-	}
-	if err := json.Unmarshal([]byte(execInfo), &v); err != nil {
+	// apiVersion is taken as encoding/json would decode it into an
+	// interface{} field: that decides, in corner cases, between "cannot
+	// parse" and "unrecognized".
+	var v jsonlite.Any
+	if err := jsonlite.Unmarshal([]byte(execInfo), jsonlite.Fields{{Name: "apiVersion", Into: &v}}); err != nil {
 		return DefaultAPIVersion, "cannot parse " + ExecInfoEnv + ", answering " + DefaultAPIVersion + " (is your Kubernetes client up to date?)"
 	}
-	s, _ := v.APIVersion.(string)
+	var s string
+	if v.Kind == jsonlite.String {
+		s = v.Text
+	}
 	switch s {
 	case APIVersionV1, APIVersionV1beta1:
 		return s, ""
@@ -61,13 +65,15 @@ func ExecAPIVersion(execInfo string) (apiVersion, warning string) {
 //
 // That is atmos's output (compact, apiVersion before kind, no "spec"),
 // plus the newline `aws eks get-token` and aws-iam-authenticator print.
-// client-go ignores "spec" in a plugin's answer and the field order. The
+// client-go ignores "spec" in a plugin's answer and the field order.
+// Strings are escaped as encoding/json escapes them, except that <, > and &
+// are kept (nothing that reaches stdout is trusted to be plain ASCII). The
 // expiration is RFC 3339 in UTC with whole seconds (sub-seconds are
 // dropped, so the time reported is never later than the real one); a zero
 // expiration is left out, as client-go's types do.
 func AppendExecCredential(dst []byte, apiVersion string, t Token) []byte {
 	dst = append(dst, `{"apiVersion":`...)
-	dst = appendJSONString(dst, apiVersion)
+	dst = jsonlite.AppendString(dst, apiVersion, false)
 	dst = append(dst, `,"kind":"ExecCredential","status":{`...)
 	if !t.Expiration.IsZero() {
 		dst = append(dst, `"expirationTimestamp":"`...)
@@ -75,52 +81,7 @@ func AppendExecCredential(dst []byte, apiVersion string, t Token) []byte {
 		dst = append(dst, `",`...)
 	}
 	dst = append(dst, `"token":`...)
-	dst = appendJSONString(dst, t.Value)
+	dst = jsonlite.AppendString(dst, t.Value, false)
 	dst = append(dst, "}}\n"...)
 	return dst
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string. Tokens and API versions are
-// plain ASCII, but nothing that reaches stdout is trusted to be: quotes,
-// backslashes, control characters and invalid UTF-8 are escaped (the
-// latter as U+FFFD, like encoding/json); <, > and & are kept as they are.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < 0x80 {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c == '\b':
-				dst = append(dst, '\\', 'b')
-			case c == '\f':
-				dst = append(dst, '\\', 'f')
-			case c < 0x20:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, `\ufffd`...)
-		} else if r == 0x2028 || r == 0x2029 {
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
 }

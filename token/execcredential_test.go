@@ -112,12 +112,71 @@ func TestExecAPIVersion(t *testing.T) {
 	}
 }
 
+// execAPIVersionEncodingJSON is ExecAPIVersion as it was written with
+// encoding/json, the oracle for the differential tests.
+func execAPIVersionEncodingJSON(execInfo string) (string, string) {
+	if execInfo == "" {
+		return DefaultAPIVersion, ""
+	}
+	var v struct {
+		APIVersion any `json:"apiVersion"`
+	}
+	if err := json.Unmarshal([]byte(execInfo), &v); err != nil {
+		return DefaultAPIVersion, "cannot parse " + ExecInfoEnv + ", answering " + DefaultAPIVersion + " (is your Kubernetes client up to date?)"
+	}
+	s, _ := v.APIVersion.(string)
+	switch s {
+	case APIVersionV1, APIVersionV1beta1:
+		return s, ""
+	case APIVersionV1alpha1:
+		return s, "the kubeconfig user entry uses the deprecated API version " + APIVersionV1alpha1 + ", which kubectl 1.24 and later reject: change it to " + APIVersionV1beta1
+	}
+	return DefaultAPIVersion, "unrecognized API version in " + ExecInfoEnv + ", answering " + DefaultAPIVersion
+}
+
+var execInfoCorners = []string{
+	`{"apiVersion":"client.authentication.k8s.io/v1"}`,
+	`{"apiVersion":"client.authentication.k8s.io/v1alpha1"}`,
+	`[`,
+	`{"APIVERSION":"client.authentication.k8s.io/v1"}`,
+	"{\"apiVerſion\":\"client.authentication.k8s.io/v1\"}",
+	`{"apiVersion":"client.authentication.k8s.io/v1","apiVersion":null}`,
+	`{"apiVersion":"client.authentication.k8s.io/v1","apiVersion":1e999}`,
+	`{"apiVersion":[1,{"a":-1e400}]}`,
+	`{"apiVersion":1e-999}`,
+	`{"apiVersion":"client.authentication.k8s.io\/v1"}`,
+	`{"apiVersion":"client.authentication.k8s.io/v1"} x`,
+	`{"apiVersion":"client.authentication.k8s.io/v1"}` + "\n",
+	"\f{}",
+	`{"spec":{"interactive":tru}}`,
+	`null`,
+	` null `,
+	`{"apiVersion":"\ud800client.authentication.k8s.io/v1"}`,
+}
+
+// TestExecAPIVersionMatchesEncodingJSON: the answers are those the
+// encoding/json version gave, corner cases included.
+func TestExecAPIVersionMatchesEncodingJSON(t *testing.T) {
+	for _, info := range execInfoCorners {
+		v, w := ExecAPIVersion(info)
+		rv, rw := execAPIVersionEncodingJSON(info)
+		if v != rv || w != rw {
+			t.Errorf("%q: got %q, %q; encoding/json version: %q, %q", info, v, w, rv, rw)
+		}
+	}
+}
+
+// FuzzExecAPIVersion: the answer is the encoding/json version's, and one
+// of the three versions with the warnings that go with it.
 func FuzzExecAPIVersion(f *testing.F) {
-	f.Add(`{"apiVersion":"client.authentication.k8s.io/v1"}`)
-	f.Add(`{"apiVersion":"client.authentication.k8s.io/v1alpha1"}`)
-	f.Add(`[`)
+	for _, s := range execInfoCorners {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, info string) {
 		v, warn := ExecAPIVersion(info)
+		if rv, rw := execAPIVersionEncodingJSON(info); v != rv || warn != rw {
+			t.Fatalf("%q: got %q, %q; encoding/json version: %q, %q", info, v, warn, rv, rw)
+		}
 		switch v {
 		case APIVersionV1, APIVersionV1beta1:
 			if v == APIVersionV1 && warn != "" {
