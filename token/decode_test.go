@@ -170,8 +170,62 @@ func TestDecodeHostVariants(t *testing.T) {
 	}
 }
 
+// checkAppendJSON: AppendJSON writes what json.Marshal and
+// json.MarshalIndent write, and fails where they fail.
+func checkAppendJSON(t *testing.T, d *Decoded) {
+	t.Helper()
+	for _, indent := range []string{"", "  "} {
+		var want []byte
+		var werr error
+		if indent == "" {
+			want, werr = json.Marshal(d)
+		} else {
+			want, werr = json.MarshalIndent(d, "", indent)
+		}
+		got, err := d.AppendJSON([]byte("pre"), indent)
+		if (err != nil) != (werr != nil) {
+			t.Fatalf("AppendJSON error %v, encoding/json %v", err, werr)
+		}
+		if err != nil {
+			if string(got) != "pre" {
+				t.Fatalf("AppendJSON appended %q on error", got)
+			}
+			continue
+		}
+		if string(got) != "pre"+string(want) {
+			t.Fatalf("indent %q:\n got  %s\n want %s", indent, got[3:], want)
+		}
+	}
+}
+
+// TestDecodedAppendJSON: every field, set and unset, nil and empty
+// slices, and the times encoding/json refuses to write.
+func TestDecodedAppendJSON(t *testing.T) {
+	full := Decoded{
+		Length: 7, URL: "https://h/?a=1&b=<2>", Scheme: "https", Host: "h", Path: "/",
+		Partition: "aws", Region: "r", Global: true, FIPS: true, DualStack: true,
+		Params: []QueryParam{{"a", "1"}, {"b", "<2>"}}, Action: "A", Version: "V", Algorithm: "AL",
+		AccessKeyID: "AK", ScopeDate: "D", ScopeRegion: "SR", ScopeService: "SS",
+		SigningTime: kaTime, ValidUntil: kaTime.Add(Validity), AgeSec: -1, LeftSec: 1 << 40, ExpiresParam: -1,
+		SignedHeaders: []string{"host", "x"}, SessionToken: true,
+		Problems: []Problem{{"r", "m\n\"q\""}}, Warnings: []string{"w\xff", "\u2028"},
+	}
+	y10k := full
+	y10k.ValidUntil = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	zone := full
+	zone.SigningTime = kaTime.In(time.FixedZone("z", -7*3600-1800))
+	nano := full
+	nano.SigningTime = kaTime.Add(1500 * time.Microsecond)
+	for _, d := range []Decoded{{}, {Params: []QueryParam{}, Problems: []Problem{}, Warnings: []string{}, SignedHeaders: []string{}}, full, y10k, zone, nano} {
+		checkAppendJSON(t, &d)
+	}
+	d, _ := Decode(tokenOf("https://sts.us-east-1.amazonaws.com/?X-Amz-Date=99991231T235959Z"), kaTime)
+	checkAppendJSON(t, d)
+}
+
 func FuzzDecode(f *testing.F) {
 	f.Add(kaToken)
+	f.Add(tokenOf("https://sts.amazonaws.com/?Action=GetCallerIdentity&X-Amz-Date=99991231T235959Z"))
 	f.Add(tokenOf("https://sts.amazonaws.com/?Action=GetCallerIdentity&X-Amz-Security-Token=abc&x-amz-date=1"))
 	f.Add(tokenOf("http://a/b?c=%zz;d"))
 	f.Add("k8s-aws-v1.==")
@@ -183,9 +237,7 @@ func FuzzDecode(f *testing.F) {
 		if (err == nil) != d.OK() {
 			t.Fatalf("err %v, OK %v", err, d.OK())
 		}
-		if _, err := json.Marshal(d); err != nil {
-			t.Fatalf("Marshal: %v", err)
-		}
+		checkAppendJSON(t, d)
 		// A token without a session token shows no redaction; one with
 		// never shows a value other than Redacted.
 		for _, p := range d.Params {
