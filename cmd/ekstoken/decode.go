@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/ekstoken/ekstoken/internal/jsonlite"
 	"github.com/ekstoken/ekstoken/token"
 )
 
@@ -32,16 +32,12 @@ func runDecode(inv *invocation, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		b = bytes.TrimSpace(b)
 		if len(b) > 0 && b[0] == '{' {
-			var ec struct {
-				Status struct {
-					Token string `json:"token"`
-				} `json:"status"`
-			}
-			if err := json.Unmarshal(b, &ec); err != nil || ec.Status.Token == "" {
+			t := execCredentialToken(b)
+			if t == "" {
 				fmt.Fprintf(stderr, "ekstoken: decode: stdin is JSON but not an ExecCredential with status.token\n")
 				return exitError
 			}
-			b = []byte(ec.Status.Token)
+			b = []byte(t)
 		}
 		tok = string(b)
 	} else {
@@ -49,7 +45,9 @@ func runDecode(inv *invocation, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	d, err := token.Decode(tok, now())
 	if inv.decodeJSON {
-		out, _ := json.MarshalIndent(d, "", "  ")
+		// As json.MarshalIndent did, a time it cannot write leaves only the
+		// newline.
+		out, _ := d.AppendJSON(nil, "  ")
 		stdout.Write(append(out, '\n'))
 	} else {
 		stdout.Write(formatDecoded(d))
@@ -59,6 +57,17 @@ func runDecode(inv *invocation, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	return exitOK
+}
+
+// execCredentialToken is status.token of the ExecCredential b, or "" if b
+// is not JSON with such a string.
+func execCredentialToken(b []byte) string {
+	var token string
+	ec := jsonlite.Fields{{Name: "status", Into: jsonlite.Fields{{Name: "token", Into: &token}}}}
+	if jsonlite.Unmarshal(b, ec) != nil {
+		return ""
+	}
+	return token
 }
 
 // formatDecoded is the human-readable report.
