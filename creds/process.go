@@ -3,17 +3,17 @@ package creds
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ekstoken/ekstoken/internal/jsonlite"
 	"github.com/ekstoken/ekstoken/sigv4"
 )
 
@@ -118,33 +118,49 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 // Expiration: the credentials do not expire). Other fields are ignored.
 // Errors describe what is wrong without quoting the output.
 func ParseProcessOutput(b []byte) (sigv4.Credentials, error) {
+	// The rules are those of the encoding/json version this replaced:
+	// members as into a struct (Version as a json.RawMessage, the others
+	// as *string), one JSON value as a json.Decoder reads it, then only
+	// white space.
 	var o struct {
-		Version         json.RawMessage
-		AccessKeyID     *string `json:"AccessKeyId"`
-		SecretAccessKey *string
-		SessionToken    *string
-		Expiration      *string
+		Version                                                jsonlite.Value
+		AccessKeyID, SecretAccessKey, SessionToken, Expiration *string
 	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	if err := d.Decode(&o); err != nil {
-		var te *json.UnmarshalTypeError
+	rest, err := jsonlite.DecodeFirst(b, jsonlite.Fields{
+		{Name: "Version", Into: &o.Version},
+		{Name: "AccessKeyId", Into: &o.AccessKeyID},
+		{Name: "SecretAccessKey", Into: &o.SecretAccessKey},
+		{Name: "SessionToken", Into: &o.SessionToken},
+		{Name: "Expiration", Into: &o.Expiration},
+	})
+	if err != nil {
+		var te *jsonlite.TypeError
 		if errors.As(err, &te) {
 			return sigv4.Credentials{}, fmt.Errorf("output field %s has the wrong type (%s)", te.Field, te.Value)
 		}
 		return sigv4.Credentials{}, errors.New("output is not a JSON object")
 	}
-	if _, err := d.Token(); err != io.EOF {
+	if len(bytes.TrimLeft(rest, " \t\r\n")) > 0 {
 		return sigv4.Credentials{}, errors.New("output has data after the JSON object")
 	}
-	if len(o.Version) == 0 {
+	// Version is taken as a json.Number: a number, or a string holding
+	// one; null is the empty number.
+	var v string
+	switch o.Version.Kind {
+	case jsonlite.None:
 		return sigv4.Credentials{}, errors.New("output has no Version (want 1)")
-	}
-	var v json.Number
-	if err := json.Unmarshal(o.Version, &v); err != nil {
+	case jsonlite.Number, jsonlite.Null:
+		v = o.Version.Text
+	case jsonlite.String:
+		if !jsonlite.IsNumber(o.Version.Text) {
+			return sigv4.Credentials{}, errors.New("output Version is not a number (want 1)")
+		}
+		v = o.Version.Text
+	default:
 		return sigv4.Credentials{}, errors.New("output Version is not a number (want 1)")
 	}
-	if f, err := v.Float64(); err != nil || f != 1 {
-		return sigv4.Credentials{}, fmt.Errorf("unsupported Version %s (want 1)", truncate(v.String(), 20))
+	if f, err := strconv.ParseFloat(v, 64); err != nil || f != 1 {
+		return sigv4.Credentials{}, fmt.Errorf("unsupported Version %s (want 1)", truncate(v, 20))
 	}
 	if o.AccessKeyID == nil || *o.AccessKeyID == "" {
 		return sigv4.Credentials{}, errors.New("output has no AccessKeyId")
