@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ekstoken/ekstoken/internal/jsonlite"
 	"github.com/ekstoken/ekstoken/sigv4"
 )
 
@@ -73,6 +73,9 @@ func DefaultCacheDir(getenv func(string) string) (string, error) {
 // occur in any of them, so distinct part lists give distinct keys.
 func cacheKey(parts ...string) string { return strings.Join(parts, "\x00") }
 
+// cacheEntry is the content of a cache file. The files were first written
+// by encoding/json from these json tags; fields and appendJSON read and
+// write the same JSON (the tests hold them to encoding/json).
 type cacheEntry struct {
 	Version         int    `json:"version"`
 	Key             string `json:"key"`
@@ -81,6 +84,44 @@ type cacheEntry struct {
 	SessionToken    string `json:"sessionToken,omitempty"`
 	Expiration      string `json:"expiration"`
 	AccountID       string `json:"accountId,omitempty"`
+}
+
+func (e *cacheEntry) fields() jsonlite.Fields {
+	return jsonlite.Fields{
+		{Name: "version", Into: &e.Version},
+		{Name: "key", Into: &e.Key},
+		{Name: "accessKeyId", Into: &e.AccessKeyID},
+		{Name: "secretAccessKey", Into: &e.SecretAccessKey},
+		{Name: "sessionToken", Into: &e.SessionToken},
+		{Name: "expiration", Into: &e.Expiration},
+		{Name: "accountId", Into: &e.AccountID},
+	}
+}
+
+// appendJSON appends e as json.Marshal(e) writes it.
+func (e *cacheEntry) appendJSON(dst []byte) []byte {
+	w := jsonlite.Writer{Buf: dst}
+	w.BeginObject()
+	w.Key("version")
+	w.Int(int64(e.Version))
+	for _, m := range [...]struct {
+		k, v      string
+		omitEmpty bool
+	}{
+		{"key", e.Key, false},
+		{"accessKeyId", e.AccessKeyID, false},
+		{"secretAccessKey", e.SecretAccessKey, false},
+		{"sessionToken", e.SessionToken, true},
+		{"expiration", e.Expiration, false},
+		{"accountId", e.AccountID, true},
+	} {
+		if m.v != "" || !m.omitEmpty {
+			w.Key(m.k)
+			w.String(m.v)
+		}
+	}
+	w.EndObject()
+	return w.Buf
 }
 
 func (c *Cache) now() time.Time {
@@ -108,7 +149,7 @@ func (c *Cache) Get(key string) (Issued, bool) {
 		return Issued{}, false
 	}
 	var e cacheEntry
-	if json.Unmarshal(raw, &e) != nil || e.Version != 1 || e.Key != key ||
+	if jsonlite.Unmarshal(raw, e.fields()) != nil || e.Version != 1 || e.Key != key ||
 		e.AccessKeyID == "" || e.SecretAccessKey == "" {
 		return Issued{}, false
 	}
@@ -130,14 +171,12 @@ func (c *Cache) Put(key string, v Issued) error {
 	if err := c.prepareDir(); err != nil {
 		return err
 	}
-	raw, err := json.Marshal(cacheEntry{
+	e := cacheEntry{
 		Version: 1, Key: key,
 		AccessKeyID: v.AccessKeyID, SecretAccessKey: v.SecretAccessKey, SessionToken: v.SessionToken,
 		Expiration: v.Expires.UTC().Format(time.RFC3339), AccountID: v.AccountID,
-	})
-	if err != nil {
-		return err
 	}
+	raw := e.appendJSON(nil)
 	if err := writeFileAtomic(c.path(key), raw); err != nil {
 		return err
 	}
