@@ -5,7 +5,6 @@ package creds
 import (
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/json"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/ekstoken/ekstoken/internal/jsonlite"
 	"github.com/ekstoken/ekstoken/sigv4"
 )
 
@@ -148,19 +148,8 @@ func ReadCLICache(dir, key string, now time.Time, minValidity time.Duration) (Is
 	if err != nil {
 		return Issued{}, false
 	}
-	var e struct {
-		Credentials struct {
-			AccessKeyID     string `json:"AccessKeyId"`
-			SecretAccessKey string `json:"SecretAccessKey"`
-			SessionToken    string `json:"SessionToken"`
-			Expiration      string `json:"Expiration"`
-			AccountID       string `json:"AccountId"`
-		} `json:"Credentials"`
-		AssumedRoleUser struct {
-			Arn string `json:"Arn"`
-		} `json:"AssumedRoleUser"`
-	}
-	if json.Unmarshal(raw, &e) != nil {
+	var e cliCacheFile
+	if jsonlite.Unmarshal(raw, e.fields()) != nil {
 		return Issued{}, false
 	}
 	c := e.Credentials
@@ -184,4 +173,34 @@ func ReadCLICache(dir, key string, now time.Time, minValidity time.Duration) (Is
 		Credentials: sigv4.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expires: exp.UTC()},
 		AccountID:   acct,
 	}, true
+}
+
+// cliCacheFile is what ReadCLICache takes from a CLI cache entry. The json
+// tags say how the members are named (the tests decode the same files
+// with encoding/json through them); fields is what jsonlite decodes.
+type cliCacheFile struct {
+	Credentials struct {
+		AccessKeyID     string `json:"AccessKeyId"`
+		SecretAccessKey string `json:"SecretAccessKey"`
+		SessionToken    string `json:"SessionToken"`
+		Expiration      string `json:"Expiration"`
+		AccountID       string `json:"AccountId"`
+	} `json:"Credentials"`
+	AssumedRoleUser struct {
+		Arn string `json:"Arn"`
+	} `json:"AssumedRoleUser"`
+}
+
+func (e *cliCacheFile) fields() jsonlite.Fields {
+	c := &e.Credentials
+	return jsonlite.Fields{
+		{Name: "Credentials", Into: jsonlite.Fields{
+			{Name: "AccessKeyId", Into: &c.AccessKeyID},
+			{Name: "SecretAccessKey", Into: &c.SecretAccessKey},
+			{Name: "SessionToken", Into: &c.SessionToken},
+			{Name: "Expiration", Into: &c.Expiration},
+			{Name: "AccountId", Into: &c.AccountID},
+		}},
+		{Name: "AssumedRoleUser", Into: jsonlite.Fields{{Name: "Arn", Into: &e.AssumedRoleUser.Arn}}},
+	}
 }

@@ -4,7 +4,6 @@ package creds
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ekstoken/ekstoken/internal/awshttp"
+	"github.com/ekstoken/ekstoken/internal/jsonlite"
 	"github.com/ekstoken/ekstoken/sigv4"
 )
 
@@ -158,6 +158,9 @@ func cmp(d, def time.Duration) time.Duration {
 	return d
 }
 
+// containerAnswer is the agent's answer. The json tags say how the members
+// are named (the tests decode the same input with encoding/json through
+// them); fields is what jsonlite decodes.
 type containerAnswer struct {
 	AccessKeyID     string `json:"AccessKeyId"`
 	SecretAccessKey string `json:"SecretAccessKey"`
@@ -167,6 +170,19 @@ type containerAnswer struct {
 	RoleARN         string `json:"RoleArn"`
 	Code            string `json:"code"`
 	Message         string `json:"message"`
+}
+
+func (a *containerAnswer) fields() jsonlite.Fields {
+	return jsonlite.Fields{
+		{Name: "AccessKeyId", Into: &a.AccessKeyID},
+		{Name: "SecretAccessKey", Into: &a.SecretAccessKey},
+		{Name: "Token", Into: &a.Token},
+		{Name: "Expiration", Into: &a.Expiration},
+		{Name: "AccountId", Into: &a.AccountID},
+		{Name: "RoleArn", Into: &a.RoleARN},
+		{Name: "code", Into: &a.Code},
+		{Name: "message", Into: &a.Message},
+	}
 }
 
 func (c *Container) attempt(ctx context.Context, do doFunc, timeout time.Duration, auth string) (Issued, bool, error) {
@@ -186,7 +202,7 @@ func (c *Container) attempt(ctx context.Context, do doFunc, timeout time.Duratio
 	}
 	raw := resp.Body
 	var a containerAnswer
-	jsonErr := json.Unmarshal(raw, &a)
+	jsonErr := jsonlite.Unmarshal(raw, a.fields())
 	if resp.StatusCode != 200 {
 		msg := fmt.Sprintf("HTTP %d", resp.StatusCode)
 		if jsonErr == nil && (a.Code != "" || a.Message != "") {

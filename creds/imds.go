@@ -4,7 +4,6 @@ package creds
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ekstoken/ekstoken/internal/awshttp"
+	"github.com/ekstoken/ekstoken/internal/jsonlite"
 	"github.com/ekstoken/ekstoken/sigv4"
 )
 
@@ -73,6 +73,9 @@ func IMDSDisabled(getenv func(string) string) bool {
 // errNoInstanceRole says the instance answers but has no role attached.
 var errNoInstanceRole = errors.New("no IAM role is attached to this instance (the instance metadata service lists no security credentials)")
 
+// imdsAnswer is the credentials document. The json tags say how the
+// members are named (the tests decode the same input with encoding/json
+// through them); fields is what jsonlite decodes.
 type imdsAnswer struct {
 	Code            string `json:"Code"`
 	Message         string `json:"Message"`
@@ -80,6 +83,17 @@ type imdsAnswer struct {
 	SecretAccessKey string `json:"SecretAccessKey"`
 	Token           string `json:"Token"`
 	Expiration      string `json:"Expiration"`
+}
+
+func (a *imdsAnswer) fields() jsonlite.Fields {
+	return jsonlite.Fields{
+		{Name: "Code", Into: &a.Code},
+		{Name: "Message", Into: &a.Message},
+		{Name: "AccessKeyId", Into: &a.AccessKeyID},
+		{Name: "SecretAccessKey", Into: &a.SecretAccessKey},
+		{Name: "Token", Into: &a.Token},
+		{Name: "Expiration", Into: &a.Expiration},
+	}
 }
 
 // Retrieve fetches the instance role's credentials.
@@ -130,7 +144,7 @@ func (m *IMDS) Retrieve(ctx context.Context) (Issued, error) {
 		return Issued{}, fmt.Errorf("instance metadata: credentials of role %s: HTTP %d", role, status)
 	}
 	var a imdsAnswer
-	if err := json.Unmarshal([]byte(body), &a); err != nil {
+	if err := jsonlite.Unmarshal([]byte(body), a.fields()); err != nil {
 		return Issued{}, fmt.Errorf("instance metadata: credentials of role %s: malformed answer: %v", role, err)
 	}
 	if a.Code != "Success" {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ekstoken/ekstoken/internal/awshttp"
+	"github.com/ekstoken/ekstoken/internal/jsonlite"
 	"github.com/ekstoken/ekstoken/sigv4"
 )
 
@@ -65,11 +65,8 @@ func LoadSSOToken(path, profile string, now time.Time) (string, error) {
 		}
 		return "", &ssoLoginError{profile, "reading the cached token: " + err.Error()}
 	}
-	var t struct {
-		AccessToken string `json:"accessToken"`
-		ExpiresAt   string `json:"expiresAt"`
-	}
-	if err := json.Unmarshal(b, &t); err != nil {
+	var t ssoCachedToken
+	if err := jsonlite.Unmarshal(b, t.fields()); err != nil {
 		return "", &ssoLoginError{profile, "cached token " + path + " is not valid JSON"}
 	}
 	if t.AccessToken == "" || t.ExpiresAt == "" {
@@ -143,11 +140,8 @@ func (s *SSO) attempt(ctx context.Context, do doFunc, timeout time.Duration, u *
 	}
 	raw := resp.Body
 	if resp.StatusCode != 200 {
-		var e struct {
-			Message  string `json:"message"`
-			Message2 string `json:"Message"`
-		}
-		_ = json.Unmarshal(raw, &e)
+		var e ssoErrorAnswer
+		_ = jsonlite.Unmarshal(raw, e.fields()) // what was decoded is used
 		msg := oneLine(e.Message+e.Message2, 300)
 		kind := resp.Header.Get("X-Amzn-Errortype")
 		kind, _, _ = strings.Cut(kind, ":")
@@ -164,19 +158,12 @@ func (s *SSO) attempt(ctx context.Context, do doFunc, timeout time.Duration, u *
 		again := resp.StatusCode == 429 || resp.StatusCode >= 500
 		return Issued{}, again, fmt.Errorf("%s: %s", what, detail)
 	}
-	var a struct {
-		RoleCredentials *struct {
-			AccessKeyID     string `json:"accessKeyId"`
-			SecretAccessKey string `json:"secretAccessKey"`
-			SessionToken    string `json:"sessionToken"`
-			Expiration      int64  `json:"expiration"`
-		} `json:"roleCredentials"`
-	}
-	if err := json.Unmarshal(raw, &a); err != nil {
+	var a ssoAnswer
+	if err := jsonlite.Unmarshal(raw, a.fields()); err != nil {
 		return Issued{}, false, fmt.Errorf("%s: malformed answer: %v", what, err)
 	}
 	rc := a.RoleCredentials
-	if rc == nil || rc.AccessKeyID == "" || rc.SecretAccessKey == "" {
+	if !a.HasRoleCredentials || rc.AccessKeyID == "" || rc.SecretAccessKey == "" {
 		return Issued{}, false, fmt.Errorf("%s: answer lacks roleCredentials", what)
 	}
 	out := Issued{
@@ -187,4 +174,50 @@ func (s *SSO) attempt(ctx context.Context, do doFunc, timeout time.Duration, u *
 		out.Expires = time.UnixMilli(rc.Expiration).UTC()
 	}
 	return out, false, nil
+}
+
+// The JSON the SSO code reads. The json tags say how the members are named
+// (the tests decode the same input with encoding/json through them, a
+// *ssoRoleCredentials standing for HasRoleCredentials and
+// RoleCredentials); fields is what jsonlite decodes.
+type (
+	// ssoCachedToken is an `aws sso login` token cache file.
+	ssoCachedToken struct {
+		AccessToken string `json:"accessToken"`
+		ExpiresAt   string `json:"expiresAt"`
+	}
+	// ssoErrorAnswer is the portal's error body.
+	ssoErrorAnswer struct {
+		Message  string `json:"message"`
+		Message2 string `json:"Message"`
+	}
+	// ssoAnswer is GetRoleCredentials' answer.
+	ssoAnswer struct {
+		HasRoleCredentials bool
+		RoleCredentials    ssoRoleCredentials `json:"roleCredentials"`
+	}
+	ssoRoleCredentials struct {
+		AccessKeyID     string `json:"accessKeyId"`
+		SecretAccessKey string `json:"secretAccessKey"`
+		SessionToken    string `json:"sessionToken"`
+		Expiration      int64  `json:"expiration"`
+	}
+)
+
+func (t *ssoCachedToken) fields() jsonlite.Fields {
+	return jsonlite.Fields{{Name: "accessToken", Into: &t.AccessToken}, {Name: "expiresAt", Into: &t.ExpiresAt}}
+}
+
+func (e *ssoErrorAnswer) fields() jsonlite.Fields {
+	return jsonlite.Fields{{Name: "message", Into: &e.Message}, {Name: "Message", Into: &e.Message2}}
+}
+
+func (a *ssoAnswer) fields() jsonlite.Fields {
+	rc := &a.RoleCredentials
+	return jsonlite.Fields{{Name: "roleCredentials", Into: jsonlite.Pointer{Set: &a.HasRoleCredentials, Fields: jsonlite.Fields{
+		{Name: "accessKeyId", Into: &rc.AccessKeyID},
+		{Name: "secretAccessKey", Into: &rc.SecretAccessKey},
+		{Name: "sessionToken", Into: &rc.SessionToken},
+		{Name: "expiration", Into: &rc.Expiration},
+	}}}}
 }
