@@ -1,3 +1,5 @@
+//go:build !nonet
+
 package main
 
 // The `ekstoken kubeconfig` subcommand: parse flags, call package
