@@ -104,6 +104,7 @@ CLUSTER=demo REGION=us-east-2
 
 # ---------------------------------------------------------------- library
 LIB_RATIOS=(
+  PresignEKS/FloorCachedKey PresignEKSColdKey/FloorColdKey PresignEKS/FloorSavedPads
   ekstoken/floor ekstoken/FloorCachedKey ekstoken-coldkey/floor-coldkey ekstoken-coldkey/FloorColdKey
   sdk-signer/ekstoken sts-presign-client/ekstoken authenticator-GetWithSTS/ekstoken
   authenticator-GetWithOptions/ekstoken-coldkey
@@ -199,7 +200,8 @@ and each ratio is computed within a round.
 - \`ekstoken\`: \`token.Generator.Append\`, one Generator and buffer reused (warm signing-key cache).
 - \`ekstoken-coldkey\`: a new Generator per token, so the signing key is derived every time (what the CLI does once).
 - \`floor\` / \`floor-coldkey\`: crosscheck/internal/floor, the whole token (canonical request, signature, URL, base64) hand-written for this one shape, key cached / derived per token.
-- \`FloorCachedKey\` / \`FloorColdKey\`: sigv4's own floor, the signature alone over a preformatted canonical request.
+- \`FloorCachedKey\` / \`FloorColdKey\`: sigv4's own floor, the signature alone over a preformatted canonical request (issue #2's raw-crypto floor: the four key-derivation HMACs when cold, one SHA-256, one HMAC, hex).
+- \`FloorSavedPads\`: FloorCachedKey with the HMAC started from saved pad states, as the signer does with a cached key (two SHA-256 blocks fewer); PresignEKS over it is the signer's overhead beyond the cryptography it does.
 - \`PresignEKS\` / \`PresignEKSColdKey\`: sigv4's presign of the same request (no base64, no token checks).
 - \`sdk-signer\`: aws-sdk-go-v2 \`v4.Signer.PresignHTTP\` on a hand-built request.
 - \`sts-presign-client\`: aws-sdk-go-v2 STS \`PresignGetCallerIdentity\` with the cluster header, client reused.

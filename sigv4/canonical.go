@@ -1,32 +1,13 @@
 package sigv4
 
 import (
+	"slices"
 	"strconv"
 )
 
-// This file builds the canonical request. Everything is appended to a
-// scratch buffer; values the signer computes itself (the credential scope,
-// the signed-headers list, the date) are written in place rather than built
-// as strings first, so the hot path does not allocate.
-
-// entry is one query parameter or header of the canonical request. Most are
-// literal strings; a few are "virtual": their value is written from the
-// signing state when the canonical request is written.
-type entry struct {
-	key, value string
-	virt       virtual
-}
-
-type virtual uint8
-
-const (
-	literal       virtual = iota
-	vDate                 // X-Amz-Date / x-amz-date: the 16-byte timestamp
-	vCredential           // X-Amz-Credential: access key id + "/" + scope
-	vSignedHeader         // X-Amz-SignedHeaders: the signed header names
-	vExpires              // X-Amz-Expires: seconds
-	vToken                // X-Amz-Security-Token: the session token
-)
+// This file holds the text rules of the canonical request: URI encoding,
+// the orders of query parameters and header names, header values, paths.
+// Everything appends to a buffer, so the hot path does not allocate.
 
 // unreserved reports whether c is left as is by AWS URI encoding
 // (RFC 3986 unreserved characters).
@@ -106,19 +87,17 @@ func compareEscaped(a, b string) int {
 }
 
 // compareQuery orders canonical query parameters: by encoded key, then by
-// encoded value. Virtual values are the signer's own unique keys, never
-// compared by value.
-func compareQuery(x, y entry) int {
-	if c := compareEscaped(x.key, y.key); c != 0 {
+// encoded value.
+func compareQuery(x, y Param) int {
+	if c := compareEscaped(x.Key, y.Key); c != 0 {
 		return c
 	}
-	return compareEscaped(x.value, y.value)
+	return compareEscaped(x.Value, y.Value)
 }
 
 // compareHeaderName orders header names case-insensitively (canonical names
 // are lower-case).
-func compareHeaderName(x, y entry) int {
-	a, b := x.key, y.key
+func compareHeaderName(a, b string) int {
 	n := min(len(a), len(b))
 	for i := 0; i < n; i++ {
 		ca, cb := lower(a[i]), lower(b[i])
@@ -274,3 +253,24 @@ func appendExpires(dst []byte, d int64) []byte {
 	}
 	return strconv.AppendInt(dst, d, 10)
 }
+
+// appendHex appends the lower-case hex of a SHA-256 sum, two digits at a
+// time from a table (encoding/hex does one digit at a time).
+func appendHex(dst []byte, sum *[32]byte) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, 64)[:n+64]
+	out := dst[n : n+64]
+	for i, c := range sum {
+		out[2*i] = hexPairs[2*int(c)]
+		out[2*i+1] = hexPairs[2*int(c)+1]
+	}
+	return dst
+}
+
+var hexPairs = func() (t [512]byte) {
+	const digits = "0123456789abcdef"
+	for c := range 256 {
+		t[2*c], t[2*c+1] = digits[c>>4], digits[c&15]
+	}
+	return t
+}()

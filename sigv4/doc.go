@@ -20,7 +20,11 @@
 //     cache and a dst of sufficient capacity it does not allocate.
 //
 // Both share one canonicalization (canonical.go) and one signing routine, so
-// they cannot disagree. Options.Trace exposes the intermediate stages
+// they cannot disagree. What a request's shape alone decides (sorting,
+// encoding, the signed-header list) is built once into a template and reused
+// while the shape repeats (template.go): a token generator re-signs one
+// shape, so per token only the date, credentials and header values are
+// written. With a cached key the HMAC also starts from saved pad states. Options.Trace exposes the intermediate stages
 // (canonical request, string to sign, signature) for tests and debugging; the
 // fast path pays one nil check for it.
 //

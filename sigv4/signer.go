@@ -2,10 +2,8 @@ package sigv4
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 )
@@ -13,19 +11,26 @@ import (
 // Signer signs requests. The zero value is ready to use. A Signer is safe for
 // concurrent use and should be shared: it caches derived signing keys (see
 // keyCache), which halves the cost of every signature after the first for a
-// given secret, day, region and service. A Signer must not be copied after
+// given secret, day, region and service. Its pooled scratch space keeps the
+// last request template (see template), which holds the last request's query
+// and header names, never credentials. A Signer must not be copied after
 // first use.
 type Signer struct {
-	keys keyCache
+	keys    keyCache
+	rebuild bool // build every template anew (tests only)
 }
 
 // scratch holds the buffers of one signing. They are pooled so that a warm
 // signer allocates nothing per call.
 type scratch struct {
-	buf     []byte  // canonical request, then string to sign
-	query   []entry // canonical query parameters
-	headers []entry // canonical headers
-	st      state
+	buf []byte // canonical request, then string to sign
+	st  state
+	h   hasher
+	key signingKey // the key when the cache is disabled
+
+	// The templates built last, kept for the next request of the same
+	// shape (see template).
+	presign, header template
 
 	// The last X-Amz-Date formatted on this scratch: hot loops sign many
 	// requests in the same second.
@@ -34,19 +39,17 @@ type scratch struct {
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{buf: make([]byte, 0, 1024), query: make([]entry, 0, 16), headers: make([]entry, 0, 16)}
+	return &scratch{buf: make([]byte, 0, 1024), h: newHasher()}
 }}
 
 // state is what one signing knows besides the request: the formatted date,
-// the credential and its scope, the signed-header list once written.
+// the credential and its scope, the request's template.
 type state struct {
-	c         Credentials
-	o         *Options
-	amzDate   [16]byte // 20060102T150405Z
-	expires   int64
-	sigStart  int // signed-header list within scratch.buf
-	sigEnd    int
-	sigEscEnd int // then the list URI-encoded, up to here
+	c       Credentials
+	o       *Options
+	amzDate [16]byte // 20060102T150405Z
+	expires int64
+	t       *template // the request's template
 }
 
 func (st *state) shortDate() []byte { return st.amzDate[:8] }
@@ -129,22 +132,18 @@ var amzParams = [...]string{
 
 // amzQuery are the parameters presigning adds, in canonical order.
 var (
-	amzQuery = [...]entry{
-		{key: "X-Amz-Algorithm", value: algorithm},
-		{key: "X-Amz-Credential", virt: vCredential},
-		{key: "X-Amz-Date", virt: vDate},
-		{key: "X-Amz-Expires", virt: vExpires},
-		{key: "X-Amz-Security-Token", virt: vToken},
-		{key: "X-Amz-SignedHeaders", virt: vSignedHeader},
+	amzQuery = [...]string{
+		"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
+		"X-Amz-Security-Token", "X-Amz-SignedHeaders",
 	}
-	amzQueryNoToken = [...]entry{amzQuery[0], amzQuery[1], amzQuery[2], amzQuery[3], amzQuery[5]}
+	amzQueryNoToken = [...]string{amzQuery[0], amzQuery[1], amzQuery[2], amzQuery[3], amzQuery[5]}
 )
 
-// sign builds the canonical request of r in sc.buf and returns the hex
-// signature. For presigning (presign) the X-Amz-* parameters join the query;
-// for header signing the x-amz-* headers join the headers. On return
-// sc.buf holds the canonical request, with the canonical query at
-// [qStart, qEnd) and the signed-header list at [st.sigStart, st.sigEnd).
+// sign writes the canonical request of r to sc.buf, from r's template
+// (built, or reused when r has the shape of the last request signed on sc),
+// and returns the hex signature. For presigning (presign) the X-Amz-*
+// parameters join the query; for header signing the x-amz-* headers join
+// the headers. On return the canonical query is at sc.buf[qStart:qEnd].
 func (s *Signer) sign(sc *scratch, st *state, r *Request, presign bool) (sig [64]byte, qStart, qEnd int, err error) {
 	o, c := st.o, &st.c
 	if u := o.Time.Unix(); u == sc.dateUnix && u != 0 {
@@ -160,206 +159,47 @@ func (s *Signer) sign(sc *scratch, st *state, r *Request, presign bool) (sig [64
 	}
 	withToken := c.SessionToken != "" && !o.OmitSessionToken
 
-	// Headers: host first, then the request's, then the signer's own.
-	h := append(sc.headers[:0], entry{key: "host", value: r.Host})
-	for _, p := range r.Headers {
-		if equalFold(p.Key, "host") {
-			continue
-		}
-		if p.Key == "" {
-			return sig, 0, 0, errors.New("sigv4: header with an empty name")
-		}
-		h = append(h, entry{key: p.Key, value: p.Value})
-	}
-	if !presign {
-		h = append(h, entry{key: "x-amz-date", virt: vDate})
-		if withToken {
-			h = append(h, entry{key: "x-amz-security-token", value: c.SessionToken})
-		}
-		if o.AddContentSHA256 {
-			h = append(h, entry{key: "x-amz-content-sha256", value: payload})
-		}
-	}
-	if !slices.IsSortedFunc(h, compareHeaderName) {
-		slices.SortStableFunc(h, compareHeaderName)
-	}
-	sc.headers = h
-
-	q := sc.query[:0]
-	for _, p := range r.Query {
-		if presign && len(p.Key) > 6 && (p.Key[0] == 'X' || p.Key[0] == 'x') {
-			for _, a := range amzParams {
-				if p.Key == a {
-					return sig, 0, 0, fmt.Errorf("sigv4: request to presign already has %s", a)
-				}
-			}
-		}
-		q = append(q, entry{key: p.Key, value: p.Value})
-	}
-	if !slices.IsSortedFunc(q, compareQuery) {
-		slices.SortFunc(q, compareQuery)
-	}
-	// The presign parameters are merged in when written: they are in
-	// canonical order already (amzQuery), with the session token in its
-	// place unless it is omitted.
-	var amz []entry
+	t := &sc.header
 	if presign {
-		amz = amzQuery[:]
-		if !withToken {
-			amz = amzQueryNoToken[:]
+		t = &sc.presign
+	}
+	if s.rebuild || !t.matches(r, o, presign, withToken) {
+		if err := t.build(r, o, presign, withToken); err != nil {
+			return sig, 0, 0, err
 		}
 	}
-	sc.query = q
+	st.t = t
 
-	// The signed-header list is needed inside the query (presign) before the
-	// headers are written, so write it first, at the start of the buffer,
-	// and the canonical request after it.
-	b := sc.buf[:0]
-	st.sigStart = 0
-	for i, e := range h {
-		if i > 0 && equalFold(e.key, h[i-1].key) {
-			continue
-		}
-		if i > 0 {
-			b = append(b, ';')
-		}
-		b = appendLower(b, e.key)
-	}
-	st.sigEnd = len(b)
-	if presign {
-		b = appendEscapedList(b, b[st.sigStart:st.sigEnd])
-	}
-	st.sigEscEnd = len(b)
-	crStart := len(b)
-
-	method := r.Method
-	if method == "" {
-		method = "GET"
-	}
-	b = append(b, method...)
-	b = append(b, '\n')
-	b = appendCanonicalPath(b, r.Path, !o.DisablePathNormalization, o.DisableDoubleEncoding)
-	b = append(b, '\n')
+	b := t.appendPieces(sc.buf[:0], t.prefix, st, r, payload)
 	qStart = len(b)
-	for i, j := 0, 0; i < len(q) || j < len(amz); {
-		if i+j > 0 {
-			b = append(b, '&')
-		}
-		if j == len(amz) || i < len(q) && compareEscaped(q[i].key, amz[j].key) < 0 {
-			b = appendEscaped(b, q[i].key, false)
-			b = append(b, '=')
-			b = st.appendValue(b, q[i], true)
-			i++
-		} else if j == 0 && (i == len(q) || compareEscaped(q[i].key, amz[len(amz)-1].key) > 0) {
-			// No caller parameter sorts among the signer's: write them
-			// in one go.
-			b = st.appendAmzQuery(b, len(amz) == len(amzQuery))
-			j = len(amz)
-		} else {
-			b = append(b, amz[j].key...) // unreserved characters only
-			b = append(b, '=')
-			b = st.appendValue(b, amz[j], true)
-			j++
-		}
-	}
+	b = t.appendPieces(b, t.params, st, r, payload)
 	qEnd = len(b)
-	b = append(b, '\n')
-	for i, e := range h {
-		if i > 0 && equalFold(e.key, h[i-1].key) {
-			b = append(b, ',')
-		} else {
-			if i > 0 {
-				b = append(b, '\n')
-			}
-			b = appendLower(b, e.key)
-			b = append(b, ':')
-		}
-		b = st.appendValue(b, e, false)
-	}
-	b = append(b, '\n', '\n')
-	b = append(b, b[st.sigStart:st.sigEnd]...)
-	b = append(b, '\n')
-	b = append(b, payload...)
+	b = t.appendPieces(b, t.rest, st, r, payload)
 	crEnd := len(b)
 
 	// String to sign, after the canonical request in the same buffer.
-	crHash := sha256.Sum256(b[crStart:crEnd])
+	crHash := sha256.Sum256(b[:crEnd])
 	stsStart := len(b)
 	b = append(b, algorithm+"\n"...)
 	b = append(b, st.amzDate[:]...)
 	b = append(b, '\n')
 	b = st.appendScope(b)
 	b = append(b, '\n')
-	b = hex.AppendEncode(b, crHash[:])
+	b = appendHex(b, &crHash)
 	stsEnd := len(b)
 
-	key := s.keys.get(c.SecretAccessKey, st.shortDate(), o.Region, o.Service)
-	var mac [32]byte
-	b, mac = hmacSHA256(b, key[:], b[stsStart:stsEnd])
-	hex.Encode(sig[:], mac[:])
+	key := s.keys.get(sc, c.SecretAccessKey, st.shortDate(), o.Region, o.Service)
+	b = sc.h.appendMAC(b, key, b[stsStart:stsEnd])
+	appendHex(sig[:0], (*[32]byte)(b[stsEnd:]))
+	b = b[:stsEnd]
 	sc.buf = b
 
 	if o.Trace != nil {
-		o.Trace.CanonicalRequest = string(b[crStart:crEnd])
+		o.Trace.CanonicalRequest = string(b[:crEnd])
 		o.Trace.StringToSign = string(b[stsStart:stsEnd])
 		o.Trace.Signature = string(sig[:])
 	}
-	// Callers index sc.buf by qStart/qEnd and sigStart/sigEnd; nothing
-	// after crEnd is needed any more.
 	return sig, qStart, qEnd, nil
-}
-
-// appendAmzQuery appends the parameters presigning adds, in canonical
-// order: the same as appendValue for each amzQuery entry, with the
-// constant parts joined.
-func (st *state) appendAmzQuery(b []byte, withToken bool) []byte {
-	b = append(b, "X-Amz-Algorithm="+algorithm+"&X-Amz-Credential="...)
-	b = appendEscaped(b, st.c.AccessKeyID, false)
-	b = append(b, "%2F"...)
-	b = append(b, st.shortDate()...)
-	b = append(b, "%2F"...)
-	b = appendEscaped(b, st.o.Region, false)
-	b = append(b, "%2F"...)
-	b = appendEscaped(b, st.o.Service, false)
-	b = append(b, "%2Faws4_request&X-Amz-Date="...)
-	b = append(b, st.amzDate[:]...)
-	b = append(b, "&X-Amz-Expires="...)
-	b = appendExpires(b, st.expires)
-	if withToken {
-		b = append(b, "&X-Amz-Security-Token="...)
-		b = appendEscaped(b, st.c.SessionToken, false)
-	}
-	b = append(b, "&X-Amz-SignedHeaders="...)
-	return append(b, b[st.sigEnd:st.sigEscEnd]...)
-}
-
-// appendValue appends the value of e: a header value canonicalized, or a
-// query value URI-encoded (query); virtual values from the signing state.
-func (st *state) appendValue(dst []byte, e entry, query bool) []byte {
-	switch e.virt {
-	case vDate:
-		return append(dst, st.amzDate[:]...)
-	case vExpires:
-		return appendExpires(dst, st.expires)
-	case vToken:
-		return appendEscaped(dst, st.c.SessionToken, false)
-	case vCredential:
-		dst = appendEscaped(dst, st.c.AccessKeyID, false)
-		dst = append(dst, "%2F"...)
-		dst = append(dst, st.shortDate()...)
-		dst = append(dst, "%2F"...)
-		dst = appendEscaped(dst, st.o.Region, false)
-		dst = append(dst, "%2F"...)
-		dst = appendEscaped(dst, st.o.Service, false)
-		return append(dst, "%2Faws4_request"...)
-	case vSignedHeader:
-		// Encoded once, after the raw list, at the start of the buffer.
-		return append(dst, dst[st.sigEnd:st.sigEscEnd]...)
-	}
-	if query {
-		return appendEscaped(dst, e.value, false)
-	}
-	return appendHeaderValue(dst, e.value)
 }
 
 func (s *Signer) prepare(r *Request, c *Credentials, o *Options, presign bool) (*scratch, *state, error) {
@@ -374,13 +214,16 @@ func (s *Signer) prepare(r *Request, c *Credentials, o *Options, presign bool) (
 	return sc, &sc.st, nil
 }
 
+// release returns sc to the pool, unless a huge request grew it. The
+// templates stay, with their references to the request's query and header
+// names (never to credentials): they are what the next signing reuses.
 func release(sc *scratch) {
-	if cap(sc.buf) <= 64<<10 {
-		clear(sc.query) // drop references to caller strings
-		clear(sc.headers)
-		sc.st = state{}
-		scratchPool.Put(sc)
+	if cap(sc.buf) > 64<<10 || cap(sc.presign.buf) > 64<<10 || cap(sc.header.buf) > 64<<10 {
+		return
 	}
+	sc.key = signingKey{} // no key material left in the pool
+	sc.st = state{}
+	scratchPool.Put(sc)
 }
 
 // AppendPresignedURL appends the presigned URL of r to dst:
@@ -442,7 +285,7 @@ func (s *Signer) AppendAuthorization(dst []byte, r *Request, c Credentials, o *O
 	dst = append(dst, '/')
 	dst = st.appendScope(dst)
 	dst = append(dst, ", SignedHeaders="...)
-	dst = append(dst, sc.buf[st.sigStart:st.sigEnd]...)
+	dst = append(dst, st.t.buf[st.t.signedHeaders.start:st.t.signedHeaders.end]...)
 	dst = append(dst, ", Signature="...)
 	return append(dst, sig[:]...), nil
 }

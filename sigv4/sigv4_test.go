@@ -2,6 +2,8 @@ package sigv4
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"net/url"
 	"strings"
@@ -34,6 +36,14 @@ func TestFloorMatchesSigner(t *testing.T) {
 	floorSign(nil, &key, true, &sig)
 	if !strings.HasSuffix(string(u), "&X-Amz-Signature="+string(sig[:])) || tr.Signature != string(sig[:]) {
 		t.Fatalf("floor signature %s differs from the signer's URL %s", sig, u)
+	}
+	sc := &scratch{h: newHasher()}
+	padded := signingKey{key: key}
+	sc.h.pad(&padded)
+	var sig2 [64]byte
+	floorSignSavedPads(sc, &padded, &sig2)
+	if sig2 != sig {
+		t.Fatalf("saved-pads floor signature %s differs from %s", sig2, sig)
 	}
 }
 
@@ -144,25 +154,59 @@ func TestCredentialsRedacted(t *testing.T) {
 // cached key equals the derived one.
 func TestKeyCache(t *testing.T) {
 	var kc keyCache
+	sc := scratchPool.Get().(*scratch)
+	get := func(secret string, date []byte, region, service string) [32]byte {
+		return kc.get(sc, secret, date, region, service).key
+	}
 	d1, d2 := []byte("20261204"), []byte("20261205")
-	k := kc.get("s1", d1, "us-east-1", "sts")
-	if k != deriveKey("s1", d1, "us-east-1", "sts") || kc.get("s1", d1, "us-east-1", "sts") != k {
+	k := get("s1", d1, "us-east-1", "sts")
+	if k != deriveKey("s1", d1, "us-east-1", "sts") || get("s1", d1, "us-east-1", "sts") != k {
 		t.Fatal("cached key differs from derived key")
 	}
-	for _, other := range [][32]byte{kc.get("s2", d1, "us-east-1", "sts"), kc.get("s1", d2, "us-east-1", "sts"),
-		kc.get("s1", d1, "us-west-2", "sts"), kc.get("s1", d1, "us-east-1", "eks")} {
+	for _, other := range [][32]byte{get("s2", d1, "us-east-1", "sts"), get("s1", d2, "us-east-1", "sts"),
+		get("s1", d1, "us-west-2", "sts"), get("s1", d1, "us-east-1", "eks")} {
 		if other == k {
 			t.Fatal("two different scopes share a key")
 		}
 	}
 	for i := range 3 * maxKeys {
-		kc.get(fmt.Sprint("secret", i), d1, "r", "s")
+		get(fmt.Sprint("secret", i), d1, "r", "s")
 	}
 	if n := len(*kc.m.Load()); n > maxKeys {
 		t.Fatalf("cache grew to %d entries", n)
 	}
-	if kc.get("s1", d1, "us-east-1", "sts") != k {
+	if get("s1", d1, "us-east-1", "sts") != k {
 		t.Fatal("key changed after eviction")
+	}
+}
+
+// TestSavedPadStates: HMAC from a signing key's saved pad states equals
+// crypto/hmac, for messages around the block boundaries, and so does the
+// fallback used when states cannot be saved.
+func TestSavedPadStates(t *testing.T) {
+	h := newHasher()
+	if h.h == nil {
+		t.Fatal("crypto/sha256 cannot save its state: every signature pays two extra blocks")
+	}
+	var k signingKey
+	copy(k.key[:], "0123456789abcdef0123456789abcdef")
+	h.pad(&k)
+	if !k.padded {
+		t.Fatal("pad states not set")
+	}
+	plain := signingKey{key: k.key}
+	for _, n := range []int{0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 131, 1000} {
+		msg := bytes.Repeat([]byte{'m'}, n)
+		m := hmac.New(sha256.New, k.key[:])
+		m.Write(msg)
+		want := m.Sum(nil)
+		for _, key := range []*signingKey{&k, &plain} {
+			dst := append(make([]byte, 0, 8), "pre"...)
+			got := h.appendMAC(dst, key, msg)
+			if string(got[:3]) != "pre" || !bytes.Equal(got[3:], want) {
+				t.Fatalf("len %d, padded %v: got %x, want %x", n, key.padded, got[3:], want)
+			}
+		}
 	}
 }
 
@@ -257,5 +301,58 @@ func TestAllocs(t *testing.T) {
 	s.AppendPresignedURL(dst, &benchReq, c, o) // warm the key cache and the pool
 	if n := testing.AllocsPerRun(100, func() { s.AppendPresignedURL(dst[:0], &benchReq, c, o) }); n > 0 {
 		t.Errorf("AppendPresignedURL allocates %v times per call with a warm cache", n)
+	}
+}
+
+// TestTemplateReuse: a caller that keeps one Request and changes it in
+// place between signings, or alternates shapes and forms, gets what a
+// signer building every template afresh gives.
+func TestTemplateReuse(t *testing.T) {
+	var reuse Signer
+	fresh := Signer{rebuild: true}
+	c := Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: exampleSecret, SessionToken: exampleToken}
+	o := benchOpts()
+	r := Request{Host: "sts.us-west-2.amazonaws.com", Path: "/",
+		Query:   []Param{{"Action", "GetCallerIdentity"}, {"Version", "2011-06-15"}},
+		Headers: []Param{{"x-k8s-aws-id", "one"}}}
+	other := Request{Method: "POST", Host: "sts.amazonaws.com", Path: "/a/../b",
+		Headers: []Param{{"Content-Type", "text/plain"}, {"X-Extra", "  two  words "}, {"x-extra", "3"}}}
+	steps := []func(){
+		func() {},
+		func() { r.Headers[0].Value = "two" },                           // a value: same template
+		func() { r.Query[1].Value = "2011-06-16" },                      // query value: new template
+		func() { r.Query[0].Key = "Zeta" },                              // query order changes
+		func() { r.Headers[0].Key = "A-First" },                         // header order changes
+		func() { r.Headers = append(r.Headers, Param{"a-first", "x"}) }, // repeated name
+		func() { r.Path = "/x/./y" },
+		func() { o.DisablePathNormalization = true },
+		func() { o.DisableDoubleEncoding = true },
+		func() { o.AddContentSHA256 = true },
+		func() { c.SessionToken = "" },
+		func() { o.OmitSessionToken = true; c.SessionToken = exampleToken },
+		func() { r.Host = "sts.eu-west-1.amazonaws.com" },
+	}
+	for i, step := range steps {
+		step()
+		for _, req := range []*Request{&r, &other, &r} {
+			for _, presign := range []bool{true, false, true} {
+				sign := func(s *Signer) string {
+					var b []byte
+					var err error
+					if presign {
+						b, err = s.AppendPresignedURL(nil, req, c, o)
+					} else {
+						b, err = s.AppendAuthorization(nil, req, c, o)
+					}
+					if err != nil {
+						t.Fatalf("step %d: %v", i, err)
+					}
+					return string(b)
+				}
+				if got, want := sign(&reuse), sign(&fresh); got != want {
+					t.Fatalf("step %d, presign %v: reused template signs\n%s\nfresh template signs\n%s", i, presign, got, want)
+				}
+			}
+		}
 	}
 }

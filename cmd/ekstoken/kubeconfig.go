@@ -1,3 +1,5 @@
+//go:build !nonet
+
 package main
 
 // The `ekstoken kubeconfig` subcommand: parse flags, call package
@@ -34,7 +36,9 @@ ekstoken) and one context (--alias, else the cluster ARN), and makes it the
 current context. The file is --kubeconfig, else the first path of KUBECONFIG,
 else ~/.kube/config; --atmos means atmos' <XDG_CONFIG_HOME>/atmos/kube/config.
 --describe asks EKS (DescribeCluster) for the API server and CA, with the
-credentials of --profile/--identity; AWS_ENDPOINT_URL_EKS overrides the endpoint.
+credentials of --profile/--identity (not --role-arn, which is for the token, as
+in aws eks update-kubeconfig); AWS_ENDPOINT_URL_EKS overrides the endpoint;
+AWS_CA_BUNDLE or the profile's ca_bundle replaces the system roots.
 --mode: merge (default) updates the named entries and keeps their other fields,
 replace rewrites them, error refuses if any exists. Nothing else in the file
 changes; comments, order and unknown fields are kept; JSON stays JSON.
@@ -129,9 +133,13 @@ func runKubeconfig(ctx context.Context, args []string, env func(string) string, 
 		if err != nil {
 			return kcFail(stderr, err)
 		}
+		tlsConfig, err := creds.TLSConfig(env, profile)
+		if err != nil {
+			return kcFail(stderr, err)
+		}
 		endpoint := eksEndpoint(region, env)
 		dctx, cancel := context.WithTimeout(ctx, describeTimeout)
-		info, err := kubeconfig.DescribeCluster(dctx, new(sigv4.Signer), c, region, endpoint, cluster)
+		info, err := kubeconfig.DescribeClusterWith(dctx, tlsConfig, new(sigv4.Signer), c, region, endpoint, cluster)
 		cancel()
 		if err != nil {
 			return kcFail(stderr, err)

@@ -1,9 +1,12 @@
+//go:build !nonet
+
 package main
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -237,6 +240,50 @@ func TestKubeconfigDescribe(t *testing.T) {
 	after, _ := os.ReadFile(filepath.Join(home, ".kube", "config"))
 	if string(before) != string(after) {
 		t.Error("a failed --describe changed the file")
+	}
+}
+
+// TestKubeconfigDescribeCABundle: --describe trusts AWS_CA_BUNDLE or the
+// profile's ca_bundle instead of the system roots, as the token path does.
+func TestKubeconfigDescribeCABundle(t *testing.T) {
+	plain := fakeEKS(t)
+	srv := httptest.NewTLSServer(plain.Config.Handler)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	bundle := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(bundle, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(dir, "config")
+	if err := os.WriteFile(config, []byte("[profile corp]\nca_bundle = "+bundle+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--cluster-name", "prod", "--region", "us-west-2", "--describe", "--alias", "prod"}
+	for _, tc := range []struct {
+		name  string
+		env   map[string]string
+		args  []string
+		code  int
+		error string
+	}{
+		{"system roots", nil, nil, 1, "certificate"},
+		{"AWS_CA_BUNDLE", map[string]string{"AWS_CA_BUNDLE": bundle}, nil, 0, ""},
+		{"profile ca_bundle", map[string]string{"AWS_PROFILE": "corp"}, nil, 0, ""},
+		{"--profile ca_bundle", nil, []string{"--profile", "corp"}, 0, ""},
+		{"missing bundle", map[string]string{"AWS_CA_BUNDLE": filepath.Join(dir, "nope.pem")}, nil, 1, "CA bundle (AWS_CA_BUNDLE or ca_bundle)"},
+		{"not PEM", map[string]string{"AWS_CA_BUNDLE": config}, nil, 1, "holds no PEM certificate"},
+		{"AWS_CA_BUNDLE beats ca_bundle", map[string]string{"AWS_CA_BUNDLE": config, "AWS_PROFILE": "corp"}, nil, 1, "holds no PEM certificate"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"HOME": t.TempDir(), "AWS_ENDPOINT_URL_EKS": srv.URL, "AWS_CONFIG_FILE": config}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			r := runKC(t, env, append(append([]string{}, args...), tc.args...)...)
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.error) || strings.Count(r.stderr, "\n") > 1 {
+				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, tc.code, tc.error)
+			}
+		})
 	}
 }
 

@@ -187,8 +187,8 @@ func TestCLI(t *testing.T) {
 		{"native-identity-short", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2", "-i", "dev-admin"}, map[string]string{"XDG_CONFIG_HOME": "testdata/xdg", "HOME": "testdata/home"}, "", 0, ""},
 		{"no-region", []string{"ekstoken", "--cluster-name", "demo"}, baseEnv(), "", 1, "ekstoken: no region: pass --region, or set AWS_REGION"},
 		{"bad-AWS_REGION", []string{"ekstoken", "--cluster-name", "demo"}, baseEnv("AWS_REGION", "us-east-1.evil.com"), "", 1, "ekstoken: AWS_REGION: region \"us-east-1.evil.com\" is not a region name"},
-		{"role-arn", []string{"ekstoken", "eks", "get-token", "--cluster-name", "demo", "--region", "us-east-2", "--role-arn", "arn:aws:iam::123456789012:role/x"}, baseEnv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1", "XDG_CACHE_HOME", "testdata/nocache"), "", 1, "ekstoken: --role-arn arn:aws:iam::123456789012:role/x: sts:AssumeRole with the credentials of environment variables: "},
-		{"authenticator-role", []string{"ekstoken", "token", "-i", "demo", "-r", "arn:aws:iam::123456789012:role/x", "--region", "us-east-2"}, baseEnv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1", "XDG_CACHE_HOME", "testdata/nocache"), "", 1, "ekstoken: -r arn:aws:iam::123456789012:role/x: sts:AssumeRole with the credentials of environment variables: "},
+		{"role-arn", []string{"ekstoken", "eks", "get-token", "--cluster-name", "demo", "--region", "us-east-2", "--role-arn", "arn:aws:iam::123456789012:role/x"}, baseEnv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1", "XDG_CACHE_HOME", "testdata/nocache"), "", 1, roleError("ekstoken: --role-arn arn:aws:iam::123456789012:role/x: sts:AssumeRole")},
+		{"authenticator-role", []string{"ekstoken", "token", "-i", "demo", "-r", "arn:aws:iam::123456789012:role/x", "--region", "us-east-2"}, baseEnv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1", "XDG_CACHE_HOME", "testdata/nocache"), "", 1, roleError("ekstoken: -r arn:aws:iam::123456789012:role/x: sts:AssumeRole")},
 		{"authenticator-DEFAULT_ROLE", []string{"ekstoken", "token", "-i", "demo", "--region", "us-east-2"}, baseEnv("DEFAULT_ROLE", "arn:aws:iam::1:role/r", "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1", "XDG_CACHE_HOME", "testdata/nocache"), "", 1, "ekstoken: DEFAULT_ROLE arn:aws:iam::1:role/r: sts:AssumeRole"},
 		{"fips-with-url", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_USE_FIPS_ENDPOINT", "true", "AWS_ENDPOINT_URL_STS", "https://x.example"), "", 1, "ekstoken: STS endpoint: Invalid Configuration: FIPS and custom endpoint are not supported"},
 		{"bad-endpoint-url", []string{"ekstoken", "--cluster-name", "demo", "--region", "us-east-2"}, baseEnv("AWS_ENDPOINT_URL_STS", "ftp://x.example"), "", 1, "scheme must be https or http"},
@@ -368,4 +368,14 @@ func TestDecodeFuture(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "(expired 1m0s ago)") || !strings.Contains(r.stderr, "X-Amz-Date parameter is expired") {
 		t.Errorf("%+v", r)
 	}
+}
+
+// roleError is the start of the error of assuming a role whose STS endpoint
+// refuses connections: the default build tried with the environment's
+// credentials; the offline build says it cannot call STS at all.
+func roleError(prefix string) string {
+	if nonetBuild {
+		return prefix + " (this ekstoken was built with -tags nonet"
+	}
+	return prefix + " with the credentials of environment variables: "
 }
