@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ekstoken/ekstoken/sigv4"
 )
 
 // config200 writes a 200-profile config (a mix of static keys, role chains,
@@ -129,5 +131,25 @@ func TestResolveConcurrent(t *testing.T) {
 		if got := <-done; got != "AKIA0000000000000196" {
 			t.Fatal(got)
 		}
+	}
+}
+
+// BenchmarkParseProcessOutput compares the jsonlite reading of a
+// credential_process answer with the encoding/json version it replaced.
+func BenchmarkParseProcessOutput(b *testing.B) {
+	out := []byte(`{"Version": 1, "AccessKeyId": "ASIAEXAMPLEPROCESS01", "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "SessionToken": "` +
+		strings.Repeat("FwoGZXIvYXdzEXAMPLE", 20) + `", "Expiration": "2026-06-01T13:00:00Z"}`)
+	for _, v := range []struct {
+		name  string
+		parse func([]byte) (sigv4.Credentials, error)
+	}{{"jsonlite", ParseProcessOutput}, {"encoding-json", parseProcessOutputEncodingJSON}} {
+		b.Run(v.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := v.parse(out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -194,3 +194,22 @@ func FuzzExecAPIVersion(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkExecAPIVersion compares the jsonlite reading of
+// KUBERNETES_EXEC_INFO with the encoding/json version it replaced.
+func BenchmarkExecAPIVersion(b *testing.B) {
+	const info = `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","spec":{"interactive":false}}`
+	for _, v := range []struct {
+		name string
+		f    func(string) (string, string)
+	}{{"jsonlite", ExecAPIVersion}, {"encoding-json", execAPIVersionEncodingJSON}} {
+		b.Run(v.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if got, _ := v.f(info); got != APIVersionV1beta1 {
+					b.Fatal(got)
+				}
+			}
+		})
+	}
+}
