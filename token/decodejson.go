@@ -38,18 +38,7 @@ func (d *Decoded) AppendJSON(dst []byte, indent string) ([]byte, error) {
 	flag("fips", d.FIPS)
 	flag("dualStack", d.DualStack)
 	w.Key("params")
-	if d.Params == nil {
-		w.Null()
-	} else {
-		w.BeginArray()
-		for _, p := range d.Params {
-			w.BeginObject()
-			str("key", p.Key, false)
-			str("value", p.Value, false)
-			w.EndObject()
-		}
-		w.EndArray()
-	}
+	appendPairs(&w, d.Params, "key", "value", func(p QueryParam) (string, string) { return p.Key, p.Value })
 	str("action", d.Action, true)
 	str("version", d.Version, true)
 	str("algorithm", d.Algorithm, true)
@@ -84,20 +73,29 @@ func (d *Decoded) AppendJSON(dst []byte, indent string) ([]byte, error) {
 	w.Key("sessionToken")
 	w.Bool(d.SessionToken)
 	w.Key("problems")
-	if d.Problems == nil {
-		w.Null()
-	} else {
-		w.BeginArray()
-		for _, p := range d.Problems {
-			w.BeginObject()
-			str("rule", p.Rule, false)
-			str("message", p.Message, false)
-			w.EndObject()
-		}
-		w.EndArray()
-	}
+	appendPairs(&w, d.Problems, "rule", "message", func(p Problem) (string, string) { return p.Rule, p.Message })
 	w.Key("warnings")
 	w.Strings(d.Warnings)
 	w.EndObject()
 	return w.Buf, nil
+}
+
+// appendPairs writes list as an array of objects with the two string
+// members k1 and k2 (null for a nil list, as encoding/json writes it).
+func appendPairs[T any](w *jsonlite.Writer, list []T, k1, k2 string, members func(T) (string, string)) {
+	if list == nil {
+		w.Null()
+		return
+	}
+	w.BeginArray()
+	for _, e := range list {
+		v1, v2 := members(e)
+		w.BeginObject()
+		w.Key(k1)
+		w.String(v1)
+		w.Key(k2)
+		w.String(v2)
+		w.EndObject()
+	}
+	w.EndArray()
 }
