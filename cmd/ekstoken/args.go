@@ -191,6 +191,9 @@ func parseArgs(args []string, getenv func(string) string) (*invocation, error) {
 	case hasWords(words, "token"):
 		inv.spelling, words = spellAuthenticator, words[1:]
 	case words[0] == "decode" && inv.as == "":
+		if !haveDecode {
+			return nil, usagef("%s", errNoDecode)
+		}
 		return parseDecode(words[1:], flags)
 	case (words[0] == "version" || words[0] == "help") && len(words) == 1 && len(flags) == 0 && inv.as == "":
 		if words[0] == "help" {
@@ -368,6 +371,9 @@ func (inv *invocation) finish(getenv func(string) string) error {
 // GetCallerIdentity first to reuse the caller's session name; ekstoken
 // does not make that extra call.
 var errForwardSessionName = errors.New("--forward-session-name is not supported: pass the session name with -s/--session-name")
+
+// errNoDecode is the error of `decode` in the offline build.
+const errNoDecode = "decode is not in this offline (nonet) build: use the default build, which decodes without a network too"
 
 func parseDecode(words []string, flags []flagArg) (*invocation, error) {
 	inv := &invocation{cmd: cmdDecode}

@@ -1,3 +1,5 @@
+//go:build !nonet
+
 package main
 
 import (
@@ -10,6 +12,9 @@ import (
 	"github.com/ekstoken/ekstoken/internal/jsonlite"
 	"github.com/ekstoken/ekstoken/token"
 )
+
+// haveDecode: this build has the decode subcommand (see decode_nonet.go).
+const haveDecode = true
 
 // maxDecodeInput bounds what decode reads from stdin.
 const maxDecodeInput = 1 << 20

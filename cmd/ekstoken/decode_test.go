@@ -1,8 +1,12 @@
+//go:build !nonet
+
 package main
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 )
 
 // execCredentialTokenEncodingJSON is how decode read an ExecCredential
@@ -41,4 +45,15 @@ func FuzzExecCredentialToken(f *testing.F) {
 			t.Fatalf("%q: got %q, encoding/json version %q", b, got, want)
 		}
 	})
+}
+
+func TestDecodeFuture(t *testing.T) {
+	r := runAt(cliTime.Add(-time.Hour), []string{"ekstoken", "decode", cliToken}, nil, "")
+	if r.code != 0 || !strings.Contains(r.stdout, "(1h0m0s in the future)") || !strings.Contains(r.stdout, "warning      signed 1h0m0s in the future") {
+		t.Errorf("%+v", r)
+	}
+	r = runAt(cliTime.Add(16*time.Minute), []string{"ekstoken", "decode", cliToken}, nil, "")
+	if r.code != 1 || !strings.Contains(r.stdout, "(expired 1m0s ago)") || !strings.Contains(r.stderr, "X-Amz-Date parameter is expired") {
+		t.Errorf("%+v", r)
+	}
 }

@@ -5,9 +5,9 @@ const usage = `ekstoken prints an Amazon EKS bearer token for kubectl (an ExecCr
 Usage:
   ekstoken --cluster-name NAME [--region REGION] [--identity ID] [--profile P] [--output json|token]
   ekstoken decode [--json] TOKEN|-
-  ekstoken kubeconfig [migrate] ...   write or migrate kubeconfig entries (ekstoken kubeconfig --help;
-                                      not in the offline nonet build)
+  ekstoken kubeconfig [migrate] ...   write or migrate kubeconfig entries (ekstoken kubeconfig --help)
   ekstoken --version | --help
+(decode and kubeconfig are not in the offline build, go build -tags nonet)
 
 The command lines of the tools it replaces work unchanged (or name a
 symlink to ekstoken after the tool):
