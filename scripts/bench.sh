@@ -151,9 +151,13 @@ PROC_TABLE=$(env "${PROC_ENV[@]}" "$WORK/procbench" -runs "$RUNS" -warmup 3 -bas
 
 # ---------------------------------------------------------------- size
 size_row() { # label file
-  printf '| %s | %.2f MB | %.2f MB |\n' "$1" "$(stat -c %s "$2" | awk '{print $1/1e6}')" "$(stat -c %s "$2.unstripped" | awk '{print $1/1e6}')"
+  local s u
+  s=$(stat -c %s "$2") u=$(stat -c %s "$2.unstripped")
+  printf '| %s | %.2f MB (%s bytes) | %.2f MB |\n' "$1" "$(awk -v n="$s" 'BEGIN {print n/1e6}')" "$s" "$(awk -v n="$u" 'BEGIN {print n/1e6}')"
 }
 SIZE_TABLE=$(
+  echo "MB here is 10^6 bytes."
+  echo
   echo "| binary | static, stripped (-s -w -trimpath) | plain go build |"
   echo "|---|---:|---:|"
   size_row "ekstoken" "$BIN/ekstoken"
