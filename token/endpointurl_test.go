@@ -258,3 +258,46 @@ func FuzzIsIPv6(f *testing.F) {
 		}
 	})
 }
+
+// TestParseEndpointURLPieces holds parseEndpointURL to the net/url version
+// on every URL put together from pieces at the edges of each part.
+func TestParseEndpointURLPieces(t *testing.T) {
+	schemes := []string{"https:", "HTTP:", "hTtPs:", "ftp:", "http", "h ttp:", ":", ""}
+	slashes := []string{"//", "/", "///", ""}
+	hosts := []string{
+		"", "h", "H.Example", "a%25b", "a%2", "a%41", "a%C3%BC", "ü", "a b", "a[b", "a]b", "a<>\"", "!$&'()*+,;=~_-.",
+		"u@h", "@h", "u:p@h", "[::1]", "[::1", "::1", "[1.2.3.4]", "[::ffff:1.2.3.4]", "[fe80::1%25en0]",
+		"[fe80::1%25]", "[fe80::1%25%20]", "[fe80::1%25%5b%5D]", "[fe80::1%25a]b]", "[fe80::1%en0]", "[]", "[::1][",
+	}
+	ports := []string{"", ":", ":0", ":443", ":99999", ":4a", "::443", ":-1", ": 1"}
+	paths := []string{
+		"", "/", "//", "/a/b/", "/a b", "/%41", "/%2f", "/%2F%20", "/a b/%41(", "/ü", "/%", "/%4", "/%zz",
+		"/!$&'()*+,;=:@[]~", "/{|}^`\\", "/%25", "/*", "/a?", "/\x7f",
+	}
+	suffixes := []string{"", "#", "#f", "?", "?q", "?#", "#?", "\n"}
+	n := 0
+	check := func(s string) { checkEndpointURL(t, s); n++ }
+	for _, pre := range []string{"https://", "HTTP://"} {
+		for _, h := range hosts {
+			for _, p := range ports {
+				for _, pa := range paths {
+					for _, su := range []string{"", "#", "?q"} {
+						check(pre + h + p + pa + su)
+					}
+				}
+			}
+		}
+	}
+	for _, sc := range schemes {
+		for _, sl := range slashes {
+			for _, a := range []string{"", "h", "[::1]:1"} {
+				for _, pa := range []string{"", "/a b"} {
+					for _, su := range suffixes {
+						check(sc + sl + a + pa + su)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d URLs", n)
+}
