@@ -1,6 +1,8 @@
 package token
 
 import (
+	"go/parser"
+	gotoken "go/token"
 	"io/fs"
 	"net/netip"
 	"os"
@@ -88,6 +90,7 @@ var endpointURLCases = []struct {
 	{in: "https://a%2", err: "bad character in host"},
 	{in: "https://a:b:443", err: "bad port"},
 	{in: "https://a:44x", err: "bad port"},
+	{in: "http://0:+0", err: "bad port"}, // a sign is no digit
 	{in: "https://a:[1]", err: "bad port"},
 	{in: "https://[::1", err: "bad IPv6 address in host"},
 	{in: "https://[::1]x", err: "bad port"},
@@ -300,4 +303,30 @@ func TestParseEndpointURLPieces(t *testing.T) {
 		}
 	}
 	t.Logf("%d URLs", n)
+}
+
+// TestNetURLOnlyInDecode: the reason parseEndpointURL exists. Of this
+// package, only decode.go (the decode subcommand, not in the offline
+// binary) may import net/url.
+func TestNetURLOnlyInDecode(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	seen := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(gotoken.NewFileSet(), name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen++
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"net/url"` && name != "decode.go" {
+				t.Errorf("%s imports net/url", name)
+			}
+		}
+	}
+	if seen < 5 {
+		t.Fatalf("read only %d files", seen)
+	}
 }
