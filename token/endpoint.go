@@ -3,8 +3,6 @@ package token
 import (
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 )
 
 // EndpointConfig is what decides which STS endpoint a token is presigned
@@ -163,34 +161,4 @@ func resolveHost(region string, fips, dualStack bool) (Endpoint, error) {
 		ep.Host = "sts." + region + "." + p.DNSSuffix
 	}
 	return ep, nil
-}
-
-// parseEndpointURL accepts an absolute http or https URL with a host and
-// nothing but an optional path: no user info, query or fragment (they
-// cannot be part of a presigned STS URL).
-func parseEndpointURL(s string) (Endpoint, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		return Endpoint{}, fmt.Errorf("endpoint URL: %v", err)
-	}
-	scheme := strings.ToLower(u.Scheme)
-	if scheme != "https" && scheme != "http" {
-		return Endpoint{}, fmt.Errorf("endpoint URL %q: scheme must be https or http", s)
-	}
-	if u.Host == "" || u.Opaque != "" {
-		return Endpoint{}, fmt.Errorf("endpoint URL %q has no host", s)
-	}
-	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return Endpoint{}, fmt.Errorf("endpoint URL %q: only scheme, host, port and path are allowed", s)
-	}
-	for i := 0; i < len(u.Host); i++ {
-		if c := u.Host[i]; c <= ' ' || c >= 0x7f {
-			return Endpoint{}, fmt.Errorf("endpoint URL %q: bad character in host", s)
-		}
-	}
-	path := u.EscapedPath()
-	if path == "" {
-		path = "/"
-	}
-	return Endpoint{Scheme: scheme, Host: strings.ToLower(u.Host), Path: path, Custom: true}, nil
 }
