@@ -1,3 +1,5 @@
+//go:build !nonet
+
 package token
 
 import (
@@ -246,4 +248,32 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDecodeAllPartitions: a token minted in every partition, with and
+// without FIPS and dual-stack, decodes without warnings to its partition.
+func TestDecodeAllPartitions(t *testing.T) {
+	var g Generator
+	regions := []string{"us-east-1", "cn-north-1", "us-gov-west-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "eusc-de-east-1", "aws-global"}
+	now := time.Date(2026, 12, 4, 15, 24, 59, 0, time.UTC)
+	for _, r := range regions {
+		for _, v := range []struct{ fips, ds bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+			ep, err := ResolveEndpoint(EndpointConfig{Region: r, UseFIPS: v.fips, UseDualStack: v.ds})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := g.Get(kaCreds, "demo", ep, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := Decode(tok.Value, now.Add(time.Minute))
+			if err != nil {
+				t.Errorf("%s %+v: Decode: %v", r, v, err)
+				continue
+			}
+			if d.Partition != ep.Partition || len(d.Warnings) != 0 {
+				t.Errorf("%s %+v: decoded partition %q (want %q), warnings %q", r, v, d.Partition, ep.Partition, d.Warnings)
+			}
+		}
+	}
 }

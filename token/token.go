@@ -20,7 +20,10 @@
 //   - AppendExecCredential and ExecAPIVersion: the ExecCredential JSON
 //     kubectl reads (execcredential.go).
 //   - Decode: a token taken apart for a person debugging a 401, with the
-//     verifier's acceptance rules checked one by one (decode.go).
+//     verifier's acceptance rules checked one by one (decode.go). It parses
+//     the token's URL with net/url, as the verifier does, and so is left out
+//     of builds with the nonet tag, whose binary has no decode subcommand
+//     and must stay under 3 MB.
 package token
 
 import (

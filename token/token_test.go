@@ -205,7 +205,8 @@ func TestBase64InPlace(t *testing.T) {
 }
 
 // TestTokenShapeAllPartitions mints a token in every partition and checks
-// the URL part by part against the endpoint, and that Decode accepts it.
+// the URL part by part against the endpoint (TestDecodeAllPartitions
+// decodes the same tokens).
 func TestTokenShapeAllPartitions(t *testing.T) {
 	var g Generator
 	regions := []string{"us-east-1", "cn-north-1", "us-gov-west-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "eusc-de-east-1", "aws-global"}
@@ -248,14 +249,6 @@ func TestTokenShapeAllPartitions(t *testing.T) {
 			}
 			if len(q) != len(want)+1 || len(q.Get("X-Amz-Signature")) != 64 {
 				t.Errorf("%s: unexpected query %v", r, q)
-			}
-			d, err := Decode(tok.Value, now.Add(time.Minute))
-			if err != nil {
-				t.Errorf("%s %+v: Decode: %v", r, v, err)
-				continue
-			}
-			if d.Partition != ep.Partition || len(d.Warnings) != 0 {
-				t.Errorf("%s %+v: decoded partition %q (want %q), warnings %q", r, v, d.Partition, ep.Partition, d.Warnings)
 			}
 		}
 	}
