@@ -1,6 +1,8 @@
 package crosscheck
 
 import (
+	"context"
+	"github.com/ekstoken/ekstoken/sigv4"
 	"testing"
 	"time"
 
@@ -54,5 +56,24 @@ func TestFloorAndSDKMintersAgree(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSignerOnlyBenchmarksAgree: the sigv4-presign and sdk-presignhttp
+// benchmarks sign the same request into the same URL.
+func TestSignerOnlyBenchmarksAgree(t *testing.T) {
+	at := benchTime()
+	var s sigv4.Signer
+	r, o := signerOnlyRequest(at)
+	ours, err := s.AppendPresignedURL(nil, r, benchCreds(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, _, err := v4.NewSigner().PresignHTTP(context.Background(), sdkCreds(benchCreds()), sdkSignerOnlyRequest(t), sdkmint.EmptyPayloadHash, "sts", benchRegion, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(ours) != theirs {
+		t.Errorf("sigv4:\n%s\naws-sdk-go-v2:\n%s", ours, theirs)
 	}
 }

@@ -106,7 +106,7 @@ CLUSTER=demo REGION=us-east-2
 LIB_RATIOS=(
   PresignEKS/FloorCachedKey PresignEKSColdKey/FloorColdKey PresignEKS/FloorSavedPads
   ekstoken/floor ekstoken/FloorCachedKey ekstoken-coldkey/floor-coldkey ekstoken-coldkey/FloorColdKey
-  sdk-signer/ekstoken sts-presign-client/ekstoken authenticator-GetWithSTS/ekstoken
+  sdk-presignhttp/sigv4-presign sdk-signer/ekstoken sts-presign-client/ekstoken authenticator-GetWithSTS/ekstoken
   authenticator-GetWithOptions/ekstoken-coldkey
 )
 log "library: $ROUNDS rounds of every benchmark (-benchtime $BENCHTIME)"
@@ -207,7 +207,8 @@ and each ratio is computed within a round.
 - \`FloorCachedKey\` / \`FloorColdKey\`: sigv4's own floor, the signature alone over a preformatted canonical request (issue #2's raw-crypto floor: the four key-derivation HMACs when cold, one SHA-256, one HMAC, hex).
 - \`FloorSavedPads\`: FloorCachedKey with the HMAC started from saved pad states, as the signer does with a cached key (two SHA-256 blocks fewer); PresignEKS over it is the signer's overhead beyond the cryptography it does.
 - \`PresignEKS\` / \`PresignEKSColdKey\`: sigv4's presign of the same request (no base64, no token checks).
-- \`sdk-signer\`: aws-sdk-go-v2 \`v4.Signer.PresignHTTP\` on a hand-built request.
+- \`sigv4-presign\` / \`sdk-presignhttp\`: the signers alone on the same request (issue #2's comparison): sigv4's \`AppendPresignedURL\` and aws-sdk-go-v2's \`v4.Signer.PresignHTTP\` (request built once; the SDK clones it), same credentials with a session token, warm key caches, no base64; crosscheck's TestSignerOnlyBenchmarksAgree proves the URLs equal.
+- \`sdk-signer\`: a whole token through aws-sdk-go-v2 \`v4.Signer.PresignHTTP\`: request built per token, then base64.
 - \`sts-presign-client\`: aws-sdk-go-v2 STS \`PresignGetCallerIdentity\` with the cluster header, client reused.
 - \`authenticator-GetWithSTS\`: aws-iam-authenticator \`Generator.GetWithSTS\`, STS client reused (eksctl's way).
 - \`authenticator-GetWithOptions\`: aws-iam-authenticator \`Generator.GetWithOptions\`, config loaded per token (its CLI's way).
