@@ -50,9 +50,13 @@ func runDecode(inv *invocation, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	d, err := token.Decode(tok, now())
 	if inv.decodeJSON {
-		// As json.MarshalIndent did, a time it cannot write leaves only the
-		// newline.
-		out, _ := d.AppendJSON(nil, "  ")
+		out, jerr := d.AppendJSON(nil, "  ")
+		if jerr != nil {
+			// A time past year 9999 (a token dated in its last minutes
+			// expires in year 10000) has no RFC 3339 form.
+			fmt.Fprintf(stderr, "ekstoken: decode: cannot write the report as JSON: %v\n", jerr)
+			return exitError
+		}
 		stdout.Write(append(out, '\n'))
 	} else {
 		stdout.Write(formatDecoded(d))

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -55,5 +56,23 @@ func TestDecodeFuture(t *testing.T) {
 	r = runAt(cliTime.Add(16*time.Minute), []string{"ekstoken", "decode", cliToken}, nil, "")
 	if r.code != 1 || !strings.Contains(r.stdout, "(expired 1m0s ago)") || !strings.Contains(r.stderr, "X-Amz-Date parameter is expired") {
 		t.Errorf("%+v", r)
+	}
+}
+
+// TestDecodeJSONYear10000: a token signed in the last minutes of year 9999
+// is valid until year 10000, which JSON's RFC 3339 cannot write: one line
+// on stderr, nothing on stdout, exit 1 (the text report still works).
+func TestDecodeJSONYear10000(t *testing.T) {
+	u := "https://sts.us-east-2.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256" +
+		"&X-Amz-Credential=AKIDEXAMPLE%2F99991231%2Fus-east-2%2Fsts%2Faws4_request&X-Amz-Date=99991231T235959Z&X-Amz-Expires=60" +
+		"&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Signature=" + strings.Repeat("a", 64)
+	tok := "k8s-aws-v1." + base64.RawURLEncoding.EncodeToString([]byte(u))
+	r := runAt(cliTime, []string{"ekstoken", "decode", "--json", tok}, nil, "")
+	if r.code != 1 || r.stdout != "" || !strings.HasPrefix(r.stderr, "ekstoken: decode: cannot write the report as JSON: ") ||
+		strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("--json: %+v", r)
+	}
+	if r := runAt(cliTime, []string{"ekstoken", "decode", tok}, nil, ""); r.stdout == "" {
+		t.Errorf("text report: %+v", r)
 	}
 }
