@@ -110,9 +110,7 @@ func plan(e *env, r *Request) (*state, error) {
 	}
 	envProfile := false
 	if name == "" {
-		if name = e.get("AWS_PROFILE"); name == "" {
-			name = e.get("AWS_DEFAULT_PROFILE")
-		}
+		name, _ = firstEnv(e.get, profileEnv...)
 		envProfile = name != ""
 		if name == "" {
 			name = "default"

@@ -191,3 +191,22 @@ func TestNetworkSeam(t *testing.T) {
 		t.Fatalf("error does not name the profile and role: %v", err)
 	}
 }
+
+// TestSelectedProfile: --profile, then AWS_PROFILE, then
+// AWS_DEFAULT_PROFILE, then "default".
+func TestSelectedProfile(t *testing.T) {
+	for _, tc := range []struct {
+		flag string
+		env  map[string]string
+		want string
+	}{
+		{"", nil, "default"},
+		{"", map[string]string{"AWS_DEFAULT_PROFILE": "d"}, "d"},
+		{"", map[string]string{"AWS_PROFILE": "p", "AWS_DEFAULT_PROFILE": "d"}, "p"},
+		{"f", map[string]string{"AWS_PROFILE": "p", "AWS_DEFAULT_PROFILE": "d"}, "f"},
+	} {
+		if got := SelectedProfile(func(k string) string { return tc.env[k] }, tc.flag); got != tc.want {
+			t.Errorf("flag %q env %v: %q, want %q", tc.flag, tc.env, got, tc.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package creds
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/ekstoken/ekstoken/sigv4"
@@ -46,6 +47,26 @@ func envCredentials(e *env) (sigv4.Credentials, bool, error) {
 		c.Expires = t
 	}
 	return c, true, nil
+}
+
+// profileEnv are the variables that select a profile, in order.
+var profileEnv = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"}
+
+// SelectedProfile is the profile a command uses when no atmos identity
+// is given: flag (--profile) when set, else AWS_PROFILE, else
+// AWS_DEFAULT_PROFILE, else "default", the rule of Resolve. env nil means
+// the process environment.
+func SelectedProfile(env func(string) string, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if env == nil {
+		env = os.Getenv
+	}
+	if name, _ := firstEnv(env, profileEnv...); name != "" {
+		return name
+	}
+	return "default"
 }
 
 func firstEnv(get func(string) string, names ...string) (string, string) {

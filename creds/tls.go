@@ -17,17 +17,12 @@ func TLSConfig(env func(string) string, profile string) (*tls.Config, error) {
 	get := (&Request{Env: env}).env().get
 	bundle := get("AWS_CA_BUNDLE")
 	if bundle == "" {
-		if profile == "" {
-			if profile, _ = firstEnv(get, "AWS_PROFILE", "AWS_DEFAULT_PROFILE"); profile == "" {
-				profile = "default"
-			}
-		}
 		loc := FileLocations(get, runtime.GOOS)
 		ps, err := LoadProfiles(loc.Config, loc.Credentials)
 		if err != nil {
 			return nil, err
 		}
-		if p := ps.Profile(profile); p != nil {
+		if p := ps.Profile(SelectedProfile(get, profile)); p != nil {
 			bundle = p.Value("ca_bundle")
 		}
 	}

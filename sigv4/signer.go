@@ -123,13 +123,6 @@ var (
 	maxUnix = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC).Unix() - 1
 )
 
-// amzParams are the query parameters a presigned URL adds; presigning a
-// request that already has one of them is an error.
-var amzParams = [...]string{
-	"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
-	"X-Amz-Security-Token", "X-Amz-SignedHeaders", "X-Amz-Signature",
-}
-
 // amzQuery are the parameters presigning adds, in canonical order.
 var (
 	amzQuery = [...]string{
@@ -137,6 +130,10 @@ var (
 		"X-Amz-Security-Token", "X-Amz-SignedHeaders",
 	}
 	amzQueryNoToken = [...]string{amzQuery[0], amzQuery[1], amzQuery[2], amzQuery[3], amzQuery[5]}
+	// amzParams are all the parameters a presigned URL carries, the
+	// signature too; presigning a request that already has one of them is
+	// an error.
+	amzParams = append(amzQuery[:len(amzQuery):len(amzQuery)], "X-Amz-Signature")
 )
 
 // sign writes the canonical request of r to sc.buf, from r's template

@@ -66,8 +66,8 @@ func ExecAPIVersion(execInfo string) (apiVersion, warning string) {
 // That is atmos's output (compact, apiVersion before kind, no "spec"),
 // plus the newline `aws eks get-token` and aws-iam-authenticator print.
 // client-go ignores "spec" in a plugin's answer and the field order.
-// Strings are escaped as encoding/json escapes them, except that <, > and &
-// are kept (nothing that reaches stdout is trusted to be plain ASCII). The
+// Strings are escaped as encoding/json escapes them (nothing that reaches
+// stdout is trusted to be plain ASCII), except that <, > and & are kept. The
 // expiration is RFC 3339 in UTC with whole seconds (sub-seconds are
 // dropped, so the time reported is never later than the real one); a zero
 // expiration is left out, as client-go's types do.

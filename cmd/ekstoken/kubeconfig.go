@@ -329,9 +329,7 @@ func eksEndpoint(region string, env func(string) string) string {
 // for an MFA code, and the exec entry gets interactiveMode IfAvailable
 // instead of Never. --interactive-mode overrides.
 func profileMayPrompt(env func(string) string, profile string) bool {
-	if profile == "" {
-		profile = kcFirst(env("AWS_PROFILE"), env("AWS_DEFAULT_PROFILE"), "default")
-	}
+	profile = creds.SelectedProfile(env, profile)
 	ps, err := creds.LoadProfiles(creds.FileLocations(env, runtime.GOOS).Config, "")
 	if err != nil {
 		return false
